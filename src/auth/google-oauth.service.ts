@@ -1,0 +1,123 @@
+import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
+import { oauth2_v2 } from 'googleapis/build/src/apis/oauth2';
+import type { GoogleConfig } from '../config';
+import { classifyGoogleError } from '../gmail/google-errors';
+
+/**
+ * The gateway's only door to Google's OAuth 2.0 endpoints (consent URL, code exchange, userinfo, revoke).
+ * Created once per process. googleapis is imported per API: the root module loads every Google API (~1.4 s,
+ * +100 MB) where the gateway needs two.
+ */
+
+export interface ExchangedTokens {
+  readonly accessToken: string;
+  /** Absent when Google sent none (a returning user who was not asked for consent again). */
+  readonly refreshToken: string | null;
+  readonly accessTokenExpiresAt: Date | null;
+  readonly scopes: readonly string[];
+}
+
+export interface GoogleIdentity {
+  readonly id: string;
+  readonly email: string;
+}
+
+export type CodeExchangeOutcome =
+  | { readonly ok: true; readonly tokens: ExchangedTokens }
+  /** Google rejected the code or the verifier (used, expired, forged, wrong redirect): a new consent is needed. */
+  | { readonly ok: false; readonly reason: 'rejected' }
+  /** Google could not be reached or kept failing after retries. */
+  | { readonly ok: false; readonly reason: 'unavailable' };
+
+export interface ConsentUrlOptions {
+  readonly state: string;
+  readonly codeChallenge: string;
+  readonly loginHint: string | null;
+  /** Ask Google to show the consent screen, so that it issues a refresh token again. */
+  readonly forceConsent: boolean;
+}
+
+export class GoogleOAuthService {
+  constructor(private readonly config: GoogleConfig) {}
+
+  /**
+   * A new OAuth2Client for this OAuth app. One per user holds that user's tokens (see OAuthClientPool): the
+   * library then refreshes them and de-duplicates concurrent refreshes of the same client.
+   */
+  createClient(): OAuth2Client {
+    return new OAuth2Client({
+      clientId: this.config.clientId,
+      clientSecret: this.config.clientSecret,
+      redirectUri: this.config.redirectUri,
+      endpoints: {
+        oauth2AuthBaseUrl: this.config.authUrl,
+        oauth2TokenUrl: this.config.tokenUrl,
+        oauth2RevokeUrl: this.config.revokeUrl,
+      },
+    });
+  }
+
+  /** Used only to generate URLs and PKCE pairs, which involve no I/O and no per-user state. */
+  private readonly appClient = this.createClient();
+
+  async generateCodeVerifier(): Promise<{ codeVerifier: string; codeChallenge: string }> {
+    const { codeVerifier, codeChallenge } = await this.appClient.generateCodeVerifierAsync();
+    if (codeChallenge === undefined) throw new Error('PKCE code challenge was not generated');
+    return { codeVerifier, codeChallenge };
+  }
+
+  consentUrl(options: ConsentUrlOptions): string {
+    return this.appClient.generateAuthUrl({
+      access_type: 'offline',
+      include_granted_scopes: true,
+      response_type: 'code',
+      scope: [...this.config.scopes],
+      state: options.state,
+      code_challenge: options.codeChallenge,
+      code_challenge_method: CodeChallengeMethod.S256,
+      ...(options.loginHint === null ? {} : { login_hint: options.loginHint }),
+      ...(options.forceConsent ? { prompt: 'consent' } : {}),
+    });
+  }
+
+  /** Exchanges a one-time code. Never throws for Google's answers: the caller decides what each one means. */
+  async exchangeCode(code: string, codeVerifier: string): Promise<CodeExchangeOutcome> {
+    try {
+      const { tokens } = await this.appClient.getToken({ code, codeVerifier });
+      if (!tokens.access_token) return { ok: false, reason: 'rejected' };
+      return {
+        ok: true,
+        tokens: {
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token ?? null,
+          accessTokenExpiresAt: tokens.expiry_date ? new Date(tokens.expiry_date) : null,
+          scopes: tokens.scope?.split(/\s+/).filter((s) => s !== '') ?? [],
+        },
+      };
+    } catch (error) {
+      const kind = classifyGoogleError(error);
+      // 400/401 from the token endpoint: the code (or verifier, or redirect URI) is not acceptable. Anything
+      // else (5xx after the library's retries, network) is Google being unavailable, not a bad code.
+      return { ok: false, reason: kind.kind === 'client' || kind.kind === 'invalidGrant' ? 'rejected' : 'unavailable' };
+    }
+  }
+
+  /** Reads the Google account id and e-mail behind an access token (OAuth2 v2 userinfo). */
+  async fetchIdentity(accessToken: string): Promise<GoogleIdentity> {
+    const auth = this.createClient();
+    auth.setCredentials({ access_token: accessToken });
+    const api = new oauth2_v2.Oauth2({ auth, ...this.rootUrlOption() });
+    const { data } = await api.userinfo.get();
+    if (!data.id || !data.email) throw new Error('Google userinfo returned no id or e-mail');
+    return { id: data.id, email: data.email };
+  }
+
+  /** Revokes the grant behind a token (refresh or access) at Google. */
+  async revoke(token: string): Promise<void> {
+    await this.appClient.revokeToken(token);
+  }
+
+  rootUrlOption(): { rootUrl?: string } {
+    return this.config.apiRootUrl === undefined ? {} : { rootUrl: this.config.apiRootUrl };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Where the gateway keeps each user's Google grant. Implementations store tokens encrypted; this interface
+ * only ever hands out plaintext in memory. "Not found" is `null`, never an exception.
+ */
+
+export type CredentialStatus = 'ACTIVE' | 'NEEDS_REAUTHORIZATION';
+
+/** Why a credential needs a new consent; stored beside the status for operators and logs. */
+export type ReauthorizationReason =
+  /** Google answered `invalid_grant` to a refresh: the user revoked access, the token expired, ... */
+  | 'REFRESH_TOKEN_REVOKED'
+  /** Gmail rejected the access token (401) even after a refresh. */
+  | 'ACCESS_TOKEN_REJECTED'
+  /** A stored token could not be decrypted with any configured key (lost key, tampered document). */
+  | 'DECRYPTION_FAILED';
+
+export interface Credential {
+  /** Google's user id (`sub`), the document key. */
+  readonly userId: string;
+  readonly email: string;
+  /** null only when nothing usable is stored (never granted offline access, or marked unusable). */
+  readonly refreshToken: string | null;
+  readonly accessToken: string | null;
+  readonly accessTokenExpiresAt: Date | null;
+  readonly scopes: readonly string[];
+  readonly status: CredentialStatus;
+  readonly statusReason: ReauthorizationReason | null;
+  /** When Google issued the tokens held here; a write carrying older tokens never replaces newer ones. */
+  readonly tokensIssuedAt: Date;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What a successful code exchange learned. */
+export interface ConsentGrant {
+  readonly userId: string;
+  readonly email: string;
+  readonly scopes: readonly string[];
+  /** null when Google sent none (a returning user): the stored refresh token is kept, never erased. */
+  readonly refreshToken: string | null;
+  readonly accessToken: string;
+  readonly accessTokenExpiresAt: Date | null;
+  readonly issuedAt: Date;
+}
+
+/** What a refresh produced (google-auth-library's `'tokens'` event). */
+export interface TokenRefresh {
+  readonly accessToken: string;
+  readonly accessTokenExpiresAt: Date | null;
+  /** Present only when Google rotated the refresh token. */
+  readonly refreshToken?: string | null;
+  readonly issuedAt: Date;
+}
+
+export interface CredentialRepository {
+  /** Creates the indexes the implementation relies on; idempotent, called once at start-up. */
+  ensureIndexes(): Promise<void>;
+
+  /**
+   * The credential, decrypted. A stored value that fails to decrypt does not throw: the credential is marked
+   * NEEDS_REAUTHORIZATION (DECRYPTION_FAILED), persisted so, and returned with null tokens.
+   */
+  findById(userId: string): Promise<Credential | null>;
+
+  /** Lookup by e-mail, case-insensitive (for `login_hint`). */
+  findByEmail(email: string): Promise<Credential | null>;
+
+  /**
+   * Records a consent atomically (one upsert): the credential becomes ACTIVE with these scopes and tokens.
+   * A null `refreshToken` keeps the stored one. Tokens older (`issuedAt`) than the stored ones are not written,
+   * so concurrent exchanges leave the newest tokens. Returns the credential as stored afterwards.
+   */
+  saveConsent(grant: ConsentGrant): Promise<Credential>;
+
+  /**
+   * Persists refreshed tokens, only while the credential exists, is ACTIVE, and holds older tokens: a refresh
+   * that lands after a revocation or a newer consent changes nothing.
+   */
+  updateTokens(userId: string, refresh: TokenRefresh): Promise<void>;
+
+  /** Marks the credential as needing a new consent and drops the tokens that can no longer work. */
+  markNeedsReauthorization(userId: string, reason: ReauthorizationReason): Promise<void>;
+
+  /** Deletes the credential; false when there was none. */
+  delete(userId: string): Promise<boolean>;
+}

@@ -1,0 +1,89 @@
+/**
+ * The one place that reads Google's error shapes. Matches on the response (status, `error`, `reason`), never
+ * on `instanceof GaxiosError` or on message text: a second copy of gaxios, or a reworded message, would
+ * silently break either.
+ */
+
+export type GoogleErrorKind =
+  /** The token endpoint said `invalid_grant`: the refresh token or code is dead. */
+  | { readonly kind: 'invalidGrant' }
+  /** An API answered 401: the access token was rejected. */
+  | { readonly kind: 'unauthorized' }
+  /** 403 insufficientPermissions: the grant lacks a scope. */
+  | { readonly kind: 'insufficientScope' }
+  /** 429, or 403 rateLimitExceeded / userRateLimitExceeded. */
+  | { readonly kind: 'rateLimited'; readonly retryAfterSeconds: number | null }
+  | { readonly kind: 'notFound' }
+  /** 5xx, timeouts, connection failures. */
+  | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number | null }
+  /** Any other 4xx: the request itself was wrong. */
+  | { readonly kind: 'client'; readonly status: number }
+  | { readonly kind: 'unknown' };
+
+const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date); null when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.ceil(seconds));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function headerOf(headers: unknown, name: string): unknown {
+  if (headers instanceof Headers) return headers.get(name);
+  return record(headers)?.[name];
+}
+
+function errorReasons(data: Record<string, unknown> | undefined): string[] {
+  const error = record(data?.error);
+  const errors = Array.isArray(error?.errors) ? error.errors : [];
+  return errors.map((e) => record(e)?.reason).filter((r): r is string => typeof r === 'string');
+}
+
+export function classifyGoogleError(error: unknown): GoogleErrorKind {
+  const err = record(error);
+  if (err === undefined) return { kind: 'unknown' };
+  const response = record(err.response);
+  const status = typeof response?.status === 'number' ? response.status : typeof err.status === 'number' ? err.status : undefined;
+  if (status === undefined) {
+    const code = typeof err.code === 'string' ? err.code : record(err.cause)?.code;
+    const isNetwork =
+      (typeof code === 'string' && NETWORK_CODES.has(code)) ||
+      err.name === 'AbortError' ||
+      err.name === 'TimeoutError' ||
+      (err.name === 'TypeError' && err.message === 'fetch failed');
+    return isNetwork ? { kind: 'unavailable', retryAfterSeconds: null } : { kind: 'unknown' };
+  }
+  const data = record(response?.data);
+  const retryAfterSeconds = parseRetryAfter(headerOf(response?.headers, 'retry-after'));
+  if (status === 400 && data?.error === 'invalid_grant') return { kind: 'invalidGrant' };
+  if (status === 401) return { kind: 'unauthorized' };
+  if (status === 429) return { kind: 'rateLimited', retryAfterSeconds };
+  if (status === 403) {
+    const reasons = errorReasons(data);
+    if (reasons.some((r) => RATE_LIMIT_REASONS.has(r))) return { kind: 'rateLimited', retryAfterSeconds };
+    if (reasons.includes('insufficientPermissions')) return { kind: 'insufficientScope' };
+    return { kind: 'client', status };
+  }
+  if (status === 404) return { kind: 'notFound' };
+  if (status >= 500) return { kind: 'unavailable', retryAfterSeconds };
+  if (status === 408) return { kind: 'unavailable', retryAfterSeconds };
+  return { kind: 'client', status };
+}

@@ -1,0 +1,54 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+/**
+ * Paths pino censors wherever they appear in a log object. Secrets should never be logged in the first place;
+ * this is the second line of defence for a careless `logger.info({ req })` or an error carrying a request.
+ */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.headers.authorization',
+  'config.headers.Authorization',
+  'config.headers.authorization',
+  '*.config.headers.Authorization',
+  '*.access_token',
+  '*.refresh_token',
+  '*.id_token',
+  '*.code',
+  '*.code_verifier',
+  '*.codeVerifier',
+  '*.client_secret',
+  '*.sessionToken',
+  '*.accessToken',
+  '*.refreshToken',
+  'access_token',
+  'refresh_token',
+  'code_verifier',
+  'client_secret',
+  'sessionToken',
+  'accessToken',
+  'refreshToken',
+  'variables.code',
+  '*.variables.code',
+  'config.data',
+  '*.config.data',
+  'config.body',
+  '*.config.body',
+];
+
+/** Created once per process by main.ts; tests pass their own destination to read what was logged. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,49 @@
+import type { AuthService } from '../auth/auth.service';
+import type { Session } from '../auth/session.repository';
+import type { MailboxService, UserMailbox } from '../gmail/mailbox.service';
+
+/** One per request: what resolvers may read. Services are shared; the session lookup is memoized here. */
+export interface GatewayContext {
+  readonly requestId: string;
+  /** The bearer token sent, if any; never logged. */
+  readonly bearerToken: string | null;
+  readonly auth: AuthService;
+  readonly mailbox: MailboxService;
+  /** The request's session, looked up once on first use; null without a valid one. */
+  session(): Promise<Session | null>;
+  /** The session, or UNAUTHENTICATED with a consent URL. */
+  requireSession(): Promise<Session>;
+  /** The session user's mailbox for this request (credential checked once), or the error that prevents it. */
+  userMailbox(): Promise<UserMailbox>;
+}
+
+export function createRequestContext(options: {
+  requestId: string;
+  authorization: string | undefined;
+  auth: AuthService;
+  mailbox: MailboxService;
+}): GatewayContext {
+  const bearerToken = parseBearer(options.authorization);
+  let session: Promise<Session | null> | undefined;
+  let mailbox: Promise<UserMailbox> | undefined;
+  const context: GatewayContext = {
+    requestId: options.requestId,
+    bearerToken,
+    auth: options.auth,
+    mailbox: options.mailbox,
+    session: () => (session ??= options.auth.authenticate(bearerToken)),
+    requireSession: async () => {
+      const found = await context.session();
+      if (found === null) throw await options.auth.unauthenticatedError();
+      return found;
+    },
+    userMailbox: () => (mailbox ??= context.requireSession().then((s) => options.mailbox.open(s))),
+  };
+  return context;
+}
+
+/** `Authorization: Bearer <token>`; anything else counts as no token. */
+function parseBearer(header: string | undefined): string | null {
+  const match = header?.match(/^Bearer\s+(\S{1,512})\s*$/i);
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,19 @@
+import { Field, GraphQLISODateTime, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A Google consent URL for the server-side OAuth flow, with its one-time state.' })
+export class AuthorizationRequest {
+  @Field(() => String, {
+    description:
+      'Send the browser here. Google redirects back to the configured redirect URI with `code` and `state`; pass both to `exchangeCode`.',
+  })
+  url!: string;
+
+  @Field(() => String, {
+    description:
+      'The one-time state embedded in `url`. Keep it (e.g. in sessionStorage) and check that the callback carries the same value before calling `exchangeCode`.',
+  })
+  state!: string;
+
+  @Field(() => GraphQLISODateTime, { description: 'After this instant the state is no longer accepted.' })
+  expiresAt!: Date;
+}

@@ -1,0 +1,239 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Db } from 'mongodb';
+import { buildSchema } from 'type-graphql';
+import { AuthService } from './auth/auth.service';
+import { GoogleOAuthService } from './auth/google-oauth.service';
+import { MongoAuthorizationRequestRepository } from './auth/mongo-authorization-request.repository';
+import { MongoSessionRepository } from './auth/mongo-session.repository';
+import { OAuthClientPool } from './auth/oauth-client-pool';
+import type { EncryptionKey, GatewayConfig, GoogleConfig } from './config';
+import { MongoCredentialRepository } from './credentials/mongo-credential.repository';
+import { isMongoUnavailable } from './credentials/mongo-errors';
+import { TokenCipher } from './credentials/token-cipher';
+import { createErrorFormatter, GatewayError, UpstreamUnavailableError } from './errors';
+import { MailboxService } from './gmail/mailbox.service';
+import { MessageCursorCodec } from './gmail/message-cursor';
+import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy } from './gmail/retry';
+import type { Logger } from './logger';
+import { AuthResolver } from './resolvers/auth.resolver';
+import { createRequestContext, type GatewayContext } from './resolvers/context';
+import { MessageResolver } from './resolvers/message.resolver';
+import { ViewerResolver } from './resolvers/viewer.resolver';
+
+/** Knobs with production defaults; tests shrink budgets to keep failure paths fast. */
+export interface GatewayTuning {
+  readonly retry: RetryPolicy;
+  readonly retryClock?: RetryClock;
+  readonly metadataConcurrency: number;
+  readonly metadataCacheSize: number;
+  readonly labelFreshnessMs: number;
+  readonly maxOAuthClients: number;
+  /** Largest request body accepted; larger ones get 413. */
+  readonly bodyLimitBytes: number;
+}
+
+export const DEFAULT_TUNING: GatewayTuning = {
+  retry: DEFAULT_RETRY_POLICY,
+  metadataConcurrency: 20,
+  metadataCacheSize: 50_000,
+  labelFreshnessMs: 30_000,
+  maxOAuthClients: 10_000,
+  bodyLimitBytes: 64 * 1024,
+};
+
+/** Everything from the outside world the gateway uses, passed in so tests can build it against dev/ stand-ins. */
+export interface GatewayDeps {
+  readonly config: GatewayConfig;
+  /** The OAuth client to use: the configured one, or in local mode the emulator's. */
+  readonly google: GoogleConfig;
+  readonly db: Db;
+  readonly encryptionKeys: readonly EncryptionKey[];
+  /** Browser origins allowed by CORS. */
+  readonly corsOrigins: readonly string[];
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly randomBytes?: (size: number) => Buffer;
+  /** The HTTP server the handler is mounted on, so that shutdown drains in-flight requests. */
+  readonly httpServer?: Server;
+  readonly tuning?: Partial<GatewayTuning>;
+}
+
+export interface Gateway {
+  /** The HTTP handler: `/graphql`, `/healthz`, `/readyz`. Mount it on any node:http server. */
+  readonly handler: express.Express;
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly services: {
+    readonly auth: AuthService;
+    readonly mailbox: MailboxService;
+    readonly clients: OAuthClientPool;
+  };
+  /** Stops Apollo (draining the HTTP server when one was given). Does not close the MongoDB client. */
+  stop(): Promise<void>;
+}
+
+/** Builds the whole gateway: repositories (indexes ensured), services, schema, Apollo and the HTTP handler. */
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const tuning: GatewayTuning = { ...DEFAULT_TUNING, ...deps.tuning };
+  const now = deps.now ?? (() => new Date());
+  const { logger } = deps;
+
+  const cipher = new TokenCipher(deps.encryptionKeys);
+  const credentials = new MongoCredentialRepository(deps.db, cipher, { now });
+  const sessions = new MongoSessionRepository(deps.db, {
+    now,
+    ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
+  });
+  const authorizationRequests = new MongoAuthorizationRequestRepository(deps.db, cipher, { now });
+  await Promise.all([credentials.ensureIndexes(), sessions.ensureIndexes(), authorizationRequests.ensureIndexes()]);
+
+  const google = new GoogleOAuthService(deps.google);
+  const clients = new OAuthClientPool({
+    google,
+    credentials,
+    logger,
+    now,
+    maxClients: tuning.maxOAuthClients,
+  });
+  const auth = new AuthService({
+    google,
+    credentials,
+    sessions,
+    authorizationRequests,
+    sessionTtlSeconds: deps.config.sessionTtlSeconds,
+    logger,
+    now,
+    ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
+    onCredentialChanged: (userId) => clients.forget(userId),
+  });
+  const mailbox = new MailboxService({
+    credentials,
+    clients,
+    auth,
+    cursors: new MessageCursorCodec(deps.encryptionKeys),
+    logger,
+    apiRootUrl: deps.google.apiRootUrl,
+    retry: tuning.retry,
+    ...(tuning.retryClock ? { clock: tuning.retryClock } : {}),
+    metadataConcurrency: tuning.metadataConcurrency,
+    metadataCacheSize: tuning.metadataCacheSize,
+    labelFreshnessMs: tuning.labelFreshnessMs,
+    now: () => now().getTime(),
+  });
+
+  const schema = await buildSchema({
+    resolvers: [AuthResolver, ViewerResolver, MessageResolver],
+    validate: false,
+  });
+
+  const production = deps.config.production;
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !production,
+    includeStacktraceInErrorResponses: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    status400ForVariableCoercionErrors: true,
+    formatError: createErrorFormatter({
+      translate: (error) => (isMongoUnavailable(error) ? new UpstreamUnavailableError('the credential store') : undefined),
+      onUnexpected: (error) => {
+        logger.error({ err: error }, 'unexpected error');
+        return undefined;
+      },
+    }),
+    plugins: [
+      ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer })] : []),
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      requestLogPlugin(logger),
+    ],
+  });
+  await apollo.start();
+
+  const handler = express();
+  handler.disable('x-powered-by');
+  handler.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  handler.get('/readyz', async (_req, res) => {
+    try {
+      await deps.db.command({ ping: 1 }, { timeoutMS: 1500 });
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', reason: 'MongoDB does not answer' });
+    }
+  });
+  handler.use(
+    '/graphql',
+    cors({ origin: [...deps.corsOrigins], methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }),
+    express.json({ limit: tuning.bodyLimitBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const requestId = requestIdOf(req.headers['x-request-id']);
+        res.setHeader('x-request-id', requestId);
+        return createRequestContext({ requestId, authorization: req.headers.authorization, auth, mailbox });
+      },
+    }),
+  );
+  handler.use(bodyErrorHandler);
+
+  return {
+    handler,
+    apollo,
+    services: { auth, mailbox, clients },
+    stop: () => apollo.stop(),
+  };
+}
+
+/** Accepts a caller's request id when it is short and plain; otherwise makes one. */
+function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
+}
+
+/** Body parser failures (invalid JSON, too large) answer a 4xx in GraphQL's error shape, never a 500. */
+const bodyErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const message = status === 413 ? 'Request body too large' : 'Request body is not valid JSON';
+    res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+    return;
+  }
+  next(error);
+};
+
+/** One log line per GraphQL request: request id, operation, duration, outcome. Never variables or headers. */
+function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          const codes = (errors ?? []).map((e) => {
+            const code = e.extensions?.code;
+            return e instanceof GatewayError ? e.code : typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+          });
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operationName: operationName ?? null,
+              durationMs: Math.round(performance.now() - started),
+              outcome: codes.length === 0 ? 'ok' : 'error',
+              ...(codes.length === 0 ? {} : { errorCodes: [...new Set(codes)] }),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
