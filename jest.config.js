@@ -4,8 +4,9 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type checking is `npm run typecheck`'s job; the transform only transpiles (decorator metadata included).
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }],
+    // With isolatedModules (tsconfig.json) ts-jest only transpiles, decorator metadata included; type checking
+    // is `npm run typecheck`'s job.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
   setupFiles: ['reflect-metadata'],
   testTimeout: 20000,

@@ -1,0 +1,92 @@
+import { errorCodes, Harness } from '../support/harness';
+
+const VIEWER = '{ viewer { id email } }';
+
+let h: Harness;
+let clock: Date;
+beforeAll(async () => {
+  clock = new Date();
+  h = await Harness.start({ now: () => clock, sessionTtlSeconds: 3600 });
+});
+afterAll(() => h.stop());
+beforeEach(() => {
+  clock = new Date();
+});
+
+describe('sessions', () => {
+  it('answers viewer: null without a session, with an unknown token and with a malformed header', async () => {
+    expect((await h.graphql(VIEWER)).body).toEqual({ data: { viewer: null } });
+    expect((await h.graphql(VIEWER, {}, { token: 'gs_unknown' })).body).toEqual({ data: { viewer: null } });
+    const odd = await h.graphql(VIEWER, {}, { headers: { authorization: 'Basic Zm9vOmJhcg==' } });
+    expect(odd.body).toEqual({ data: { viewer: null } });
+  });
+
+  it('expires a session after SESSION_TTL_SECONDS', async () => {
+    const { token } = await h.signIn();
+    clock = new Date(clock.getTime() + 3599 * 1000);
+    expect((await h.graphql(VIEWER, {}, { token })).body.data).toEqual({
+      viewer: { id: h.emulator.demoUser.id, email: h.emulator.demoUser.email },
+    });
+    clock = new Date(clock.getTime() + 2 * 1000);
+    expect((await h.graphql(VIEWER, {}, { token })).body.data).toEqual({ viewer: null });
+  });
+
+  it('signOut ends this session only', async () => {
+    const a = await h.signIn();
+    const b = await h.signIn();
+    expect((await h.graphql('mutation { signOut }', {}, { token: a.token })).body.data).toEqual({
+      signOut: true,
+    });
+    expect((await h.graphql(VIEWER, {}, { token: a.token })).body.data).toEqual({ viewer: null });
+    expect((await h.graphql(VIEWER, {}, { token: b.token })).body.data).toEqual({
+      viewer: expect.objectContaining({ id: b.viewer.id }),
+    });
+    expect((await h.graphql('mutation { signOut }', {}, { token: a.token })).body.data).toEqual({
+      signOut: false,
+    });
+  });
+
+  it('disconnectGoogle revokes the grant at Google, deletes the credential and every session of the user', async () => {
+    const user = h.emulator.addUser({ email: 'leaver@example.com' });
+    const a = await h.signIn(user.email);
+    const b = await h.signIn(user.email);
+    const other = await h.signIn();
+    h.emulator.clearRequests();
+
+    const response = await h.graphql('mutation { disconnectGoogle }', {}, { token: a.token });
+    expect(response.body).toEqual({ data: { disconnectGoogle: true } });
+    expect(h.emulator.count('revoke', (r) => r.status === 200)).toBe(1);
+    expect(await h.db.collection('credentials').countDocuments({ _id: user.id as never })).toBe(0);
+    expect(await h.db.collection('sessions').countDocuments({ userId: user.id })).toBe(0);
+    for (const token of [a.token, b.token]) {
+      expect((await h.graphql(VIEWER, {}, { token })).body.data).toEqual({ viewer: null });
+    }
+    expect((await h.graphql(VIEWER, {}, { token: other.token })).body.data).toEqual({
+      viewer: expect.objectContaining({ id: other.viewer.id }),
+    });
+  });
+
+  it('disconnectGoogle without a session answers UNAUTHENTICATED with a consent URL', async () => {
+    const response = await h.graphql('mutation { disconnectGoogle }');
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+    expect(String(response.body.errors?.[0]?.extensions?.authorizationUrl)).toContain(
+      h.emulator.endpoints.authUrl,
+    );
+  });
+
+  it('disconnectGoogle keeps everything when Google cannot be reached, so the user can retry', async () => {
+    const user = h.emulator.addUser({ email: 'stayer@example.com' });
+    const { token } = await h.signIn(user.email);
+    h.emulator.injectFault('revoke', { status: 503, times: Infinity });
+    try {
+      const response = await h.graphql('mutation { disconnectGoogle }', {}, { token });
+      expect(errorCodes(response)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(await h.db.collection('credentials').countDocuments({ _id: user.id as never })).toBe(1);
+      expect((await h.graphql(VIEWER, {}, { token })).body.data).toEqual({
+        viewer: expect.objectContaining({ id: user.id }),
+      });
+    } finally {
+      h.emulator.clearFaults();
+    }
+  });
+});

@@ -1,0 +1,290 @@
+import { OAuth2Client } from 'google-auth-library';
+import { MongoCredentialRepository } from '../../src/credentials/mongo-credential.repository';
+import { TokenCipher } from '../../src/credentials/token-cipher';
+import {
+  CLIENT,
+  errorCodes,
+  followConsent,
+  Harness,
+  REDIRECT_URI,
+  type GraphQLResponse,
+} from '../support/harness';
+
+const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
+const EXCHANGE = `mutation SignIn($code: String!, $state: String!) {
+  exchangeCode(code: $code, state: $state) { sessionToken viewer { id email status grantedScopes } }
+}`;
+
+let h: Harness;
+let clock: Date;
+beforeAll(async () => {
+  clock = new Date();
+  h = await Harness.start({ now: () => clock });
+});
+afterAll(() => h.stop());
+beforeEach(() => {
+  clock = new Date();
+});
+
+function repository(): MongoCredentialRepository {
+  return new MongoCredentialRepository(h.db, new TokenCipher(h.encryptionKeys));
+}
+
+/** The error's consent URL must be usable right now: the emulator consents and redirects with a code. */
+async function expectWorkingConsentUrl(response: GraphQLResponse, code: string) {
+  expect(errorCodes(response)).toEqual([code]);
+  const url = new URL(String(response.body.errors?.[0]?.extensions?.authorizationUrl));
+  expect(url.origin + url.pathname).toBe(h.emulator.endpoints.authUrl);
+  const redirect = await followConsent(url.href);
+  expect(redirect.origin + redirect.pathname).toBe(REDIRECT_URI);
+  expect(redirect.searchParams.get('code')).toBeTruthy();
+  expect(redirect.searchParams.get('state')).toBe(url.searchParams.get('state'));
+  return url;
+}
+
+describe('authorizationUrl', () => {
+  it('returns a Google consent URL with offline access, PKCE S256 and a fresh 256-bit state', async () => {
+    const response = await h.graphql<{ authorizationUrl: { url: string; state: string; expiresAt: string } }>(
+      '{ authorizationUrl(loginHint: "someone@example.com") { url state expiresAt } }',
+    );
+    const request = response.body.data!.authorizationUrl;
+    const url = new URL(request.url);
+    expect(url.origin + url.pathname).toBe(h.emulator.endpoints.authUrl);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: CLIENT.clientId,
+      redirect_uri: REDIRECT_URI,
+      access_type: 'offline',
+      include_granted_scopes: 'true',
+      login_hint: 'someone@example.com',
+      state: request.state,
+      code_challenge_method: 'S256',
+      prompt: 'consent',
+    });
+    expect(url.searchParams.get('scope')?.split(' ')).toContain(GMAIL);
+    expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(request.state, 'base64url').length).toBeGreaterThanOrEqual(16);
+    const expiresIn = Date.parse(request.expiresAt) - clock.getTime();
+    expect(expiresIn).toBe(10 * 60 * 1000);
+  });
+
+  it('gives a different state and challenge each time', async () => {
+    const query = '{ authorizationUrl { url state } }';
+    const [a, b] = await Promise.all([h.graphql(query), h.graphql(query)]);
+    const urlA = new URL((a.body.data as { authorizationUrl: { url: string } }).authorizationUrl.url);
+    const urlB = new URL((b.body.data as { authorizationUrl: { url: string } }).authorizationUrl.url);
+    expect(urlA.searchParams.get('state')).not.toBe(urlB.searchParams.get('state'));
+    expect(urlA.searchParams.get('code_challenge')).not.toBe(urlB.searchParams.get('code_challenge'));
+  });
+
+  it('leaves the consent screen to Google for a user whose ACTIVE credential holds a refresh token', async () => {
+    const user = h.emulator.addUser({ email: 'returning@example.com' });
+    await h.signIn(user.email);
+    const response = await h.graphql<{ authorizationUrl: { url: string } }>(
+      '{ authorizationUrl(loginHint: "Returning@Example.com") { url } }',
+    );
+    expect(new URL(response.body.data!.authorizationUrl.url).searchParams.has('prompt')).toBe(false);
+  });
+
+  it('rejects an oversize or control-character loginHint with BAD_USER_INPUT', async () => {
+    for (const hint of ['x'.repeat(400), 'a\u0000b@example.com']) {
+      const response = await h.graphql('query($h: String) { authorizationUrl(loginHint: $h) { url } }', {
+        h: hint,
+      });
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+});
+
+describe('exchangeCode', () => {
+  it('signs in: stores the credential, returns a session token once, and viewer works with it', async () => {
+    const { code, state } = await h.consent();
+    const response = await h.graphql<{
+      exchangeCode: {
+        sessionToken: string;
+        viewer: { id: string; email: string; status: string; grantedScopes: string[] };
+      };
+    }>(EXCHANGE, { code, state });
+    const payload = response.body.data!.exchangeCode;
+    expect(payload.viewer).toMatchObject({
+      id: h.emulator.demoUser.id,
+      email: h.emulator.demoUser.email,
+      status: 'ACTIVE',
+    });
+    expect(payload.viewer.grantedScopes).toContain(GMAIL);
+    expect(payload.sessionToken).toMatch(/^gs_/);
+
+    const viewer = await h.graphql('{ viewer { id email status } }', {}, { token: payload.sessionToken });
+    expect(viewer.body.data).toEqual({
+      viewer: { id: h.emulator.demoUser.id, email: h.emulator.demoUser.email, status: 'ACTIVE' },
+    });
+  });
+
+  it('sends the PKCE verifier that matches the challenge (the emulator verifies it)', async () => {
+    h.emulator.clearRequests();
+    await h.signIn();
+    expect(h.emulator.count('token', (r) => r.grantType === 'authorization_code' && r.status === 200)).toBe(
+      1,
+    );
+  });
+
+  it('is refused by Google with a wrong PKCE verifier', async () => {
+    const { code } = await h.consent();
+    const client = new OAuth2Client({
+      clientId: CLIENT.clientId,
+      clientSecret: CLIENT.clientSecret,
+      redirectUri: REDIRECT_URI,
+      endpoints: { oauth2TokenUrl: h.emulator.endpoints.tokenUrl },
+    });
+    await expect(client.getToken({ code, codeVerifier: 'w'.repeat(64) })).rejects.toMatchObject({
+      response: { status: 400, data: { error: 'invalid_grant' } },
+    });
+  });
+
+  it('answers INVALID_STATE with a working consent URL for an unknown state', async () => {
+    const { code } = await h.consent();
+    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, { code, state: 'not-a-state' }), 'INVALID_STATE');
+  });
+
+  it('answers INVALID_STATE when a state is replayed', async () => {
+    const { code, state } = await h.consent();
+    expect(errorCodes(await h.graphql(EXCHANGE, { code, state }))).toEqual([]);
+    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, { code, state }), 'INVALID_STATE');
+  });
+
+  it('answers INVALID_STATE when the state expired (after 10 minutes)', async () => {
+    const { code, state } = await h.consent();
+    clock = new Date(clock.getTime() + 10 * 60 * 1000 + 1);
+    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, { code, state }), 'INVALID_STATE');
+  });
+
+  it('answers CODE_EXCHANGE_FAILED with a working consent URL when a code is replayed', async () => {
+    const first = await h.consent();
+    expect(errorCodes(await h.graphql(EXCHANGE, first))).toEqual([]);
+    const second = await h.consent();
+    await expectWorkingConsentUrl(
+      await h.graphql(EXCHANGE, { code: first.code, state: second.state }),
+      'CODE_EXCHANGE_FAILED',
+    );
+  });
+
+  it('answers CODE_EXCHANGE_FAILED for a forged code', async () => {
+    const { state } = await h.consent();
+    await expectWorkingConsentUrl(
+      await h.graphql(EXCHANGE, { code: 'forged', state }),
+      'CODE_EXCHANGE_FAILED',
+    );
+  });
+
+  it('answers INSUFFICIENT_SCOPE with a prompt=consent URL when the user unticks Gmail', async () => {
+    const user = h.emulator.addUser({ email: 'unticker@example.com' });
+    h.emulator.nextConsent({ email: user.email, deniedScopes: [GMAIL] });
+    const { code, state } = await h.consent({ loginHint: user.email });
+    const url = await expectWorkingConsentUrl(
+      await h.graphql(EXCHANGE, { code, state }),
+      'INSUFFICIENT_SCOPE',
+    );
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    expect(await repository().findById(user.id)).toBeNull();
+  });
+
+  it('keeps the stored refresh token when a returning user comes back without a new one', async () => {
+    const user = h.emulator.addUser({ email: 'keeper@example.com' });
+    await h.signIn(user.email);
+    const before = await repository().findById(user.id);
+    h.emulator.clearRequests();
+    const { token } = await h.signIn(user.email);
+    // No prompt=consent was asked for, so Google sent no refresh token this time.
+    expect(h.emulator.count('token', (r) => r.grantType === 'authorization_code')).toBe(1);
+    const after = await repository().findById(user.id);
+    expect(after?.refreshToken).toBe(before?.refreshToken);
+    expect(after?.accessToken).not.toBe(before?.accessToken);
+    expect((await h.graphql('{ viewer { status } }', {}, { token })).body.data).toEqual({
+      viewer: { status: 'ACTIVE' },
+    });
+  });
+
+  it('answers NO_REFRESH_TOKEN with a prompt=consent URL for a new user Google sends none for', async () => {
+    // A user who granted this app before, outside this gateway's database, so Google sends no refresh token
+    // unless asked for consent again.
+    const known = h.emulator.addUser({ email: 'known@example.com' });
+    const stranger = h.emulator.addUser({ email: 'stranger@example.com' });
+    await h.signIn(known.email);
+    await h.signIn(stranger.email);
+    await h.db.collection('credentials').deleteOne({ _id: stranger.id as never });
+
+    h.emulator.nextConsent({ email: stranger.email });
+    const { code, state } = await h.consent({ loginHint: known.email });
+    const response = await h.graphql(EXCHANGE, { code, state });
+    const url = await expectWorkingConsentUrl(response, 'NO_REFRESH_TOKEN');
+    expect(url.searchParams.get('prompt')).toBe('consent');
+    expect(url.searchParams.get('login_hint')).toBe(stranger.email);
+    expect(await repository().findById(stranger.id)).toBeNull();
+  });
+
+  it('makes a NEEDS_REAUTHORIZATION credential ACTIVE again on a new consent', async () => {
+    const user = h.emulator.addUser({ email: 'lapsed@example.com' });
+    await h.signIn(user.email);
+    await repository().markNeedsReauthorization(user.id, 'REFRESH_TOKEN_REVOKED');
+    const { token, viewer } = await h.signIn(user.email);
+    expect(viewer.id).toBe(user.id);
+    expect((await h.graphql('{ viewer { status } }', {}, { token })).body.data).toEqual({
+      viewer: { status: 'ACTIVE' },
+    });
+    expect((await repository().findById(user.id))?.refreshToken).toEqual(expect.any(String));
+  });
+
+  it('leaves exactly one credential, with working tokens, after two concurrent exchanges for one user', async () => {
+    const user = h.emulator.addUser({ email: 'racer@example.com' });
+    h.emulator.nextConsent({ email: user.email });
+    const a = await h.consent({ loginHint: user.email });
+    h.emulator.nextConsent({ email: user.email });
+    const b = await h.consent({ loginHint: user.email });
+    const responses = await Promise.all([h.graphql(EXCHANGE, a), h.graphql(EXCHANGE, b)]);
+    expect(responses.map(errorCodes)).toEqual([[], []]);
+    expect(await h.db.collection('credentials').countDocuments({ _id: user.id as never })).toBe(1);
+
+    const stored = await repository().findById(user.id);
+    const client = new OAuth2Client({
+      clientId: CLIENT.clientId,
+      clientSecret: CLIENT.clientSecret,
+      endpoints: { oauth2TokenUrl: h.emulator.endpoints.tokenUrl },
+    });
+    client.setCredentials({ refresh_token: stored!.refreshToken });
+    await expect(client.refreshAccessToken()).resolves.toBeDefined();
+  });
+
+  it('rejects an empty or oversize code with BAD_USER_INPUT, and an oversize state as INVALID_STATE', async () => {
+    expect(errorCodes(await h.graphql(EXCHANGE, { code: '', state: 's' }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await h.graphql(EXCHANGE, { code: 'c'.repeat(5000), state: 's' }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await h.graphql(EXCHANGE, { code: 'c', state: 's'.repeat(5000) }))).toEqual([
+      'INVALID_STATE',
+    ]);
+  });
+});
+
+describe('stored credentials', () => {
+  it('holds no token in plaintext in the raw MongoDB documents', async () => {
+    const { viewer } = await h.signIn();
+    const credential = await repository().findById(viewer.id);
+    const raw = JSON.stringify(await h.db.collection('credentials').findOne({ _id: viewer.id as never }));
+    expect(credential?.refreshToken).toBeTruthy();
+    expect(raw).not.toContain(credential!.refreshToken);
+    expect(raw).not.toContain(credential!.accessToken);
+  });
+
+  it('keeps sessions and pending states only as hashes', async () => {
+    const { token } = await h.signIn();
+    const pending = await h.graphql<{ authorizationUrl: { state: string } }>(
+      '{ authorizationUrl { state } }',
+    );
+    const state = pending.body.data!.authorizationUrl.state;
+    const sessions = JSON.stringify(await h.db.collection('sessions').find().toArray());
+    const requests = JSON.stringify(await h.db.collection('authorizationRequests').find().toArray());
+    expect(sessions).not.toContain(token);
+    expect(sessions).not.toContain(token.slice(3));
+    expect(requests).not.toContain(state);
+  });
+});

@@ -1,0 +1,237 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { MongoClient, type Db } from 'mongodb';
+import {
+  startGoogleEmulator,
+  type GoogleEmulator,
+  type GoogleEmulatorOptions,
+} from '../../dev/google-emulator';
+import { start as startMongoServer, type MongoServer } from '../../dev/mongo-server';
+import { DEFAULT_SCOPES, loadConfig, type EncryptionKey, type GoogleConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createGateway, type Gateway, type GatewayTuning } from '../../src/server';
+
+/** The frontend's callback page: registered with the emulator, never fetched (tests read the redirect). */
+export const REDIRECT_URI = 'http://127.0.0.1:5173/oauth/callback';
+export const CLIENT = {
+  clientId: 'test-client.apps.googleusercontent.com',
+  clientSecret: 'test-client-secret',
+  redirectUris: [REDIRECT_URI],
+};
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: {
+    data?: T | null;
+    errors?: Array<{
+      message: string;
+      path?: string[];
+      extensions?: Record<string, unknown> & { code?: string };
+    }>;
+  };
+}
+
+export interface HarnessOptions {
+  readonly emulator?: GoogleEmulatorOptions;
+  readonly tuning?: Partial<GatewayTuning>;
+  readonly encryptionKeys?: readonly EncryptionKey[];
+  /** Share another harness's MongoDB (two gateway instances, one database). */
+  readonly db?: { readonly uri: string; readonly name: string };
+  /** Share another harness's emulator. */
+  readonly google?: GoogleEmulator;
+  readonly production?: boolean;
+  readonly sessionTtlSeconds?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * The whole gateway over real HTTP, against the Google emulator and the in-memory MongoDB server (or a real
+ * MongoDB when MONGODB_URI is set), with the real google-auth-library, googleapis and mongodb driver.
+ * Everything it logs is kept in `logLines`, so tests can check what was (not) logged.
+ */
+export class Harness {
+  readonly logLines: string[] = [];
+
+  private constructor(
+    readonly emulator: GoogleEmulator,
+    readonly gateway: Gateway,
+    readonly url: string,
+    readonly db: Db,
+    readonly dbUri: string,
+    readonly dbName: string,
+    readonly encryptionKeys: readonly EncryptionKey[],
+    private readonly server: Server,
+    private readonly mongoClient: MongoClient,
+    private readonly owned: { mongo?: MongoServer; emulator: boolean; dropDb: boolean },
+    logLines: string[],
+  ) {
+    this.logLines = logLines;
+  }
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const emulator =
+      options.google ??
+      (await startGoogleEmulator({ clients: [CLIENT], consentMode: 'auto', ...options.emulator }));
+    let mongo: MongoServer | undefined;
+    let dbUri = options.db?.uri ?? process.env.MONGODB_URI;
+    if (dbUri === undefined) {
+      mongo = await startMongoServer();
+      dbUri = mongo.uri;
+    }
+    const dbName = options.db?.name ?? `gateway_test_${randomBytes(6).toString('hex')}`;
+    const mongoClient = await new MongoClient(dbUri, { serverSelectionTimeoutMS: 1500 }).connect();
+    const db = mongoClient.db(dbName);
+
+    const logLines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter((line) => line !== ''),
+        );
+        done();
+      },
+    });
+    const logger = createLogger('debug', destination);
+    const encryptionKeys = options.encryptionKeys ?? [{ id: 'test', key: randomBytes(32) }];
+    const google: GoogleConfig = {
+      clientId: CLIENT.clientId,
+      clientSecret: CLIENT.clientSecret,
+      redirectUri: REDIRECT_URI,
+      scopes: DEFAULT_SCOPES,
+      authUrl: emulator.endpoints.authUrl,
+      tokenUrl: emulator.endpoints.tokenUrl,
+      revokeUrl: emulator.endpoints.revokeUrl,
+      apiRootUrl: emulator.endpoints.apiRootUrl,
+    };
+    const config = loadConfig({
+      ...(options.production ? { NODE_ENV: 'production' } : {}),
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_REDIRECT_URI: REDIRECT_URI,
+      MONGODB_URI: dbUri,
+      MONGODB_DB: dbName,
+      TOKEN_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
+      SESSION_TTL_SECONDS: String(options.sessionTtlSeconds ?? 3600),
+    });
+    const server = createServer();
+    const gateway = await createGateway({
+      config,
+      google,
+      db,
+      encryptionKeys,
+      corsOrigins: ['http://127.0.0.1:5173'],
+      logger,
+      httpServer: server,
+      tuning: {
+        retry: { budgetMs: 1500, baseDelayMs: 20, maxAttempts: 5 },
+        ...options.tuning,
+      },
+      ...(options.now ? { now: options.now } : {}),
+    });
+    server.on('request', gateway.handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return new Harness(
+      emulator,
+      gateway,
+      `http://127.0.0.1:${port}`,
+      db,
+      dbUri,
+      dbName,
+      encryptionKeys,
+      server,
+      mongoClient,
+      {
+        ...(mongo ? { mongo } : {}),
+        emulator: options.google === undefined,
+        dropDb: options.db === undefined,
+      },
+      logLines,
+    );
+  }
+
+  /** POSTs a GraphQL operation to /graphql, with a session token when given. */
+  async graphql<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    options: { token?: string; headers?: Record<string, string> } = {},
+  ): Promise<GraphQLResponse<T>> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...options.headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: JSON.parse(text) as GraphQLResponse<T>['body'],
+    };
+  }
+
+  /** Asks the gateway for a consent URL and lets the emulator consent: returns the redirect's code and state. */
+  async consent(
+    options: { loginHint?: string } = {},
+  ): Promise<{ code: string; state: string; authorizationUrl: string }> {
+    const response = await this.graphql<{ authorizationUrl: { url: string; state: string } }>(
+      'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url state } }',
+      { hint: options.loginHint ?? null },
+    );
+    const request = response.body.data?.authorizationUrl;
+    if (!request) throw new Error(`authorizationUrl failed: ${JSON.stringify(response.body)}`);
+    const redirect = await followConsent(request.url);
+    const code = redirect.searchParams.get('code');
+    const state = redirect.searchParams.get('state');
+    if (code === null || state === null) throw new Error(`consent did not return a code: ${redirect.href}`);
+    return { code, state, authorizationUrl: request.url };
+  }
+
+  /** The whole sign-in: consent at the emulator, then exchangeCode. */
+  async signIn(email?: string): Promise<{ token: string; viewer: { id: string; email: string } }> {
+    if (email !== undefined) this.emulator.nextConsent({ email });
+    const { code, state } = await this.consent(email === undefined ? {} : { loginHint: email });
+    const response = await this.graphql<{
+      exchangeCode: { sessionToken: string; viewer: { id: string; email: string } };
+    }>(
+      'mutation SignIn($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { id email } } }',
+      { code, state },
+    );
+    const payload = response.body.data?.exchangeCode;
+    if (!payload) throw new Error(`exchangeCode failed: ${JSON.stringify(response.body)}`);
+    return { token: payload.sessionToken, viewer: payload.viewer };
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway.stop();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.owned.dropDb) await this.db.dropDatabase().catch(() => undefined);
+    await this.mongoClient.close();
+    await this.owned.mongo?.stop();
+    if (this.owned.emulator) await this.emulator.stop();
+  }
+}
+
+/** What a browser does with a consent URL in auto mode: one request, read the redirect's Location. */
+export async function followConsent(url: string): Promise<URL> {
+  const response = await fetch(url, { redirect: 'manual' });
+  const location = response.headers.get('location');
+  if (response.status < 300 || response.status >= 400 || location === null) {
+    throw new Error(`consent page answered ${response.status}, not a redirect`);
+  }
+  return new URL(location);
+}
+
+/** The error extensions codes of a response, in order. */
+export function errorCodes(response: GraphQLResponse): string[] {
+  return (response.body.errors ?? []).map((e) => String(e.extensions?.code));
+}
