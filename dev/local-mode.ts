@@ -24,26 +24,42 @@ export interface LocalStandIns {
   stop(): Promise<void>;
 }
 
-export async function startLocalStandIns(needs: { google: boolean; mongodb: boolean }): Promise<LocalStandIns> {
+export const LOCAL_CLIENT_ID = 'gmail-gateway-local.apps.googleusercontent.com';
+
+/**
+ * @param redirectUris the redirect URIs the local OAuth client accepts; the first is the one the gateway uses
+ *   (the example web client's callback page on the gateway's own origin).
+ */
+export async function startLocalStandIns(needs: {
+  google: boolean;
+  mongodb: boolean;
+  redirectUris: readonly string[];
+}): Promise<LocalStandIns> {
   const emulator = needs.google ? await startGoogleEmulator({ consentMode: 'page' }) : undefined;
   const mongo = needs.mongodb ? await startMongoServer() : undefined;
-  const client = emulator?.defaultClient;
+  let google: LocalStandIns['google'];
+  if (emulator !== undefined) {
+    // The emulator's own callback page (it shows code and state) stays registered for curl walkthroughs.
+    const client = {
+      clientId: LOCAL_CLIENT_ID,
+      clientSecret: 'local-client-secret',
+      redirectUris: [...needs.redirectUris, ...emulator.defaultClient.redirectUris],
+    };
+    emulator.registerClient(client);
+    google = {
+      url: emulator.url,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      redirectUri: client.redirectUris[0]!,
+      authUrl: emulator.endpoints.authUrl,
+      tokenUrl: emulator.endpoints.tokenUrl,
+      revokeUrl: emulator.endpoints.revokeUrl,
+      apiRootUrl: emulator.endpoints.apiRootUrl,
+      demoEmail: emulator.demoUser.email,
+    };
+  }
   return {
-    ...(emulator && client
-      ? {
-          google: {
-            url: emulator.url,
-            clientId: client.clientId,
-            clientSecret: client.clientSecret,
-            redirectUri: client.redirectUris[0]!,
-            authUrl: emulator.endpoints.authUrl,
-            tokenUrl: emulator.endpoints.tokenUrl,
-            revokeUrl: emulator.endpoints.revokeUrl,
-            apiRootUrl: emulator.endpoints.apiRootUrl,
-            demoEmail: emulator.demoUser.email,
-          },
-        }
-      : {}),
+    ...(google ? { google } : {}),
     ...(mongo ? { mongodbUri: mongo.uri } : {}),
     stop: async () => {
       await Promise.all([emulator?.stop(), mongo?.stop()]);

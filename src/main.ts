@@ -1,7 +1,10 @@
 import 'reflect-metadata';
-import { createServer } from 'node:http';
-import type { LocalStandIns } from '../dev/local-mode';
+import { existsSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import type { LocalStandIns } from '../dev/local-mode';
 import { ConfigError, loadConfig, type GatewayConfig, type GoogleConfig } from './config';
 import { TokenCipher } from './credentials/token-cipher';
 import { createLogger, type Logger } from './logger';
@@ -24,19 +27,35 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
 
+  // Listen first: local mode needs the real port for its redirect URI. Until the gateway is wired, requests
+  // get a 503 rather than hanging.
+  let handler: RequestListener | undefined;
+  const httpServer = createServer((req, res) => {
+    if (handler) return handler(req, res);
+    res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
+  });
+  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const origin = `http://localhost:${port}`;
+
   const needsGoogle = config.google === null;
   const needsMongo = config.mongodbUri === null;
+  // With the emulated Google, the example web client (when built) is served at / and its callback page is the
+  // redirect URI; without it, the emulator's own callback page (which shows code and state) is.
+  const webRoot = needsGoogle ? exampleWebRoot() : undefined;
   // Only local mode loads dev/: production never reaches this import.
   const local =
     needsGoogle || needsMongo
-      ? await (await import('../dev/local-mode.js')).startLocalStandIns({ google: needsGoogle, mongodb: needsMongo })
+      ? await (
+          await import('../dev/local-mode.js')
+        ).startLocalStandIns({
+          google: needsGoogle,
+          mongodb: needsMongo,
+          redirectUris: webRoot ? [`${origin}/callback`, `http://127.0.0.1:${port}/callback`] : [],
+        })
       : undefined;
 
-  const google: GoogleConfig = config.google ?? {
-    ...local!.google!,
-    scopes: config.scopes,
-    apiRootUrl: local!.google!.apiRootUrl,
-  };
+  const google: GoogleConfig = config.google ?? { ...local!.google!, scopes: config.scopes };
   const encryptionKeys = config.tokenEncryptionKeys ?? [TokenCipher.generateKey('local')];
   if (config.tokenEncryptionKeys === null) {
     logger.warn('TOKEN_ENCRYPTION_KEYS is not set: using a random key; stored tokens will not survive a restart');
@@ -50,23 +69,19 @@ async function main(): Promise<void> {
   });
   await mongoClient.connect();
 
-  const httpServer = createServer();
-  const origins = config.corsOrigins ?? [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
   const gateway = await createGateway({
     config,
     google,
     db: mongoClient.db(config.mongodbDb),
     encryptionKeys,
-    corsOrigins: origins,
+    corsOrigins: config.corsOrigins ?? [origin, `http://127.0.0.1:${port}`],
     logger,
     httpServer,
+    ...(webRoot ? { webRoot } : {}),
   });
-  httpServer.on('request', gateway.handler);
-  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
-  const address = httpServer.address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  handler = gateway.handler;
 
-  announce(logger, port, local);
+  announce(logger, port, local, webRoot !== undefined);
   installShutdown(logger, async () => {
     await gateway.stop();
     await mongoClient.close();
@@ -74,8 +89,20 @@ async function main(): Promise<void> {
   });
 }
 
-function announce(logger: Logger, port: number, local: LocalStandIns | undefined): void {
-  const url = `http://localhost:${port}/graphql`;
+/** The built example web client (examples/web/dist), when present. */
+function exampleWebRoot(): string | undefined {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  const root = join(dir, 'examples', 'web', 'dist');
+  return existsSync(join(root, 'index.html')) ? root : undefined;
+}
+
+function announce(logger: Logger, port: number, local: LocalStandIns | undefined, servesWeb: boolean): void {
+  const api = `http://localhost:${port}/graphql`;
   if (local !== undefined) {
     const lines = [
       '',
@@ -83,13 +110,14 @@ function announce(logger: Logger, port: number, local: LocalStandIns | undefined
       ' LOCAL MODE: not for production.',
       local.google ? ` Google is EMULATED at ${local.google.url} (demo account: ${local.google.demoEmail})` : null,
       local.mongodbUri ? ` MongoDB is an IN-MEMORY stand-in at ${local.mongodbUri} (data is lost on exit)` : null,
-      ` Open ${url}`,
+      servesWeb ? ` Open http://localhost:${port}/ for the example web client` : null,
+      ` GraphQL API (Apollo Sandbox in a browser): ${api}`,
       '================================================================',
       '',
     ].filter((line) => line !== null);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  logger.info({ port, url, localMode: local !== undefined }, 'gateway listening');
+  logger.info({ port, url: api, localMode: local !== undefined }, 'gateway listening');
 }
 
 function installShutdown(logger: Logger, stop: () => Promise<void>): void {

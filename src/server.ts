@@ -9,7 +9,6 @@ import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Db } from 'mongodb';
-import { buildSchema } from 'type-graphql';
 import { AuthService } from './auth/auth.service';
 import { GoogleOAuthService } from './auth/google-oauth.service';
 import { MongoAuthorizationRequestRepository } from './auth/mongo-authorization-request.repository';
@@ -24,10 +23,8 @@ import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
 import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy } from './gmail/retry';
 import type { Logger } from './logger';
-import { AuthResolver } from './resolvers/auth.resolver';
 import { createRequestContext, type GatewayContext } from './resolvers/context';
-import { MessageResolver } from './resolvers/message.resolver';
-import { ViewerResolver } from './resolvers/viewer.resolver';
+import { buildGatewaySchema } from './resolvers';
 
 /** Knobs with production defaults; tests shrink budgets to keep failure paths fast. */
 export interface GatewayTuning {
@@ -65,6 +62,11 @@ export interface GatewayDeps {
   /** The HTTP server the handler is mounted on, so that shutdown drains in-flight requests. */
   readonly httpServer?: Server;
   readonly tuning?: Partial<GatewayTuning>;
+  /**
+   * A built single-page web client to serve at `/` (local mode serves examples/web/dist). Unknown GET paths
+   * outside the API answer its index.html, so client-side routes such as /callback work.
+   */
+  readonly webRoot?: string;
 }
 
 export interface Gateway {
@@ -129,10 +131,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     now: () => now().getTime(),
   });
 
-  const schema = await buildSchema({
-    resolvers: [AuthResolver, ViewerResolver, MessageResolver],
-    validate: false,
-  });
+  const schema = await buildGatewaySchema();
 
   const production = deps.config.production;
   const apollo = new ApolloServer<GatewayContext>({
@@ -142,7 +141,6 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    status400ForVariableCoercionErrors: true,
     formatError: createErrorFormatter({
       translate: (error) => (isMongoUnavailable(error) ? new UpstreamUnavailableError('the credential store') : undefined),
       onUnexpected: (error) => {
@@ -186,6 +184,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     }),
   );
   handler.use(bodyErrorHandler);
+  if (deps.webRoot !== undefined) {
+    const webRoot = deps.webRoot;
+    handler.use(express.static(webRoot, { index: 'index.html', fallthrough: true }));
+    handler.get(/^\/(?!graphql|healthz|readyz).*/, (_req, res) => {
+      res.sendFile('index.html', { root: webRoot });
+    });
+  }
 
   return {
     handler,

@@ -38,7 +38,12 @@ export interface ConsentUrlOptions {
 }
 
 export class GoogleOAuthService {
-  constructor(private readonly config: GoogleConfig) {}
+  /** Used only to generate URLs and PKCE pairs, exchange codes and revoke: no per-user token state. */
+  private readonly appClient: OAuth2Client;
+
+  constructor(private readonly config: GoogleConfig) {
+    this.appClient = this.createClient();
+  }
 
   /**
    * A new OAuth2Client for this OAuth app. One per user holds that user's tokens (see OAuthClientPool): the
@@ -56,9 +61,6 @@ export class GoogleOAuthService {
       },
     });
   }
-
-  /** Used only to generate URLs and PKCE pairs, which involve no I/O and no per-user state. */
-  private readonly appClient = this.createClient();
 
   async generateCodeVerifier(): Promise<{ codeVerifier: string; codeChallenge: string }> {
     const { codeVerifier, codeChallenge } = await this.appClient.generateCodeVerifierAsync();

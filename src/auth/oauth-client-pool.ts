@@ -45,7 +45,10 @@ export class OAuthClientPool {
     const client = this.deps.google.createClient();
     client.setCredentials(toLibraryCredentials(credential));
     const entry: PooledClient = { client, issuedAt: credential.tokensIssuedAt };
-    client.on('tokens', (tokens) => this.persist(credential.userId, entry, tokens));
+    client.on('tokens', (tokens) => {
+      this.persist(credential.userId, entry, tokens);
+      if (tokens.refresh_token) keepRotatedRefreshToken(client, tokens.refresh_token);
+    });
     this.clients.set(credential.userId, entry);
     return client;
   }
@@ -78,13 +81,26 @@ export class OAuthClientPool {
   }
 }
 
+/**
+ * google-auth-library emits `'tokens'` and then, once its refresh resolves, writes the refresh token it started
+ * with back into the client's credentials, discarding one that Google rotated (and that made the old one
+ * invalid). Put the rotated token back after that write, so the next refresh from this client uses it.
+ */
+function keepRotatedRefreshToken(client: OAuth2Client, rotated: string): void {
+  setImmediate(() => {
+    if (client.credentials.refresh_token !== rotated) {
+      client.credentials = { ...client.credentials, refresh_token: rotated };
+    }
+  });
+}
+
 function toLibraryCredentials(credential: Credential): Credentials {
   return {
     refresh_token: credential.refreshToken,
     access_token: credential.accessToken,
-    // Always set an expiry: without one the library also treats 403 (rate limits) as a reason to refresh.
-    // Unknown expiry counts as expired, so the first call refreshes.
-    expiry_date: credential.accessTokenExpiresAt?.getTime() ?? 1,
+    // Always set a non-zero expiry: without one the library also treats 403 (rate limits) as a reason to
+    // refresh. An unknown expiry counts as expired, so the first call refreshes.
+    expiry_date: Math.max(1, credential.accessTokenExpiresAt?.getTime() ?? 0),
     token_type: 'Bearer',
   };
 }

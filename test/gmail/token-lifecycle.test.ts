@@ -60,10 +60,15 @@ describe('token lifecycle', () => {
       rotating.emulator.expireAccessTokens(viewer.id);
       expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
       await waitFor(async () => (await repo.findById(viewer.id))?.refreshToken !== before?.refreshToken);
-      // The old refresh token is dead now; a fresh instance reading the store must still work.
+      // The old refresh token is dead now: the same instance must refresh with the rotated one...
+      rotating.emulator.expireAccessTokens(viewer.id);
+      expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
+      // ...and so must a fresh instance reading the store.
+      await waitFor(async () => (await repo.findById(viewer.id))?.status === 'ACTIVE');
       rotating.gateway.services.clients.forget(viewer.id);
       rotating.emulator.expireAccessTokens(viewer.id);
       expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
+      expect(rotating.emulator.count('token', (r) => r.grantType === 'refresh_token' && r.status === 200)).toBe(3);
     } finally {
       await rotating.stop();
     }

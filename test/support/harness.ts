@@ -75,12 +75,9 @@ export class Harness {
     const emulator =
       options.google ??
       (await startGoogleEmulator({ clients: [CLIENT], consentMode: 'auto', ...options.emulator }));
-    let mongo: MongoServer | undefined;
-    let dbUri = options.db?.uri ?? process.env.MONGODB_URI;
-    if (dbUri === undefined) {
-      mongo = await startMongoServer();
-      dbUri = mongo.uri;
-    }
+    const externalUri = options.db?.uri ?? process.env.MONGODB_URI;
+    const mongo: MongoServer | undefined = externalUri === undefined ? await startMongoServer() : undefined;
+    const dbUri: string = externalUri ?? mongo!.uri;
     const dbName = options.db?.name ?? `gateway_test_${randomBytes(6).toString('hex')}`;
     const mongoClient = await new MongoClient(dbUri, { serverSelectionTimeoutMS: 1500 }).connect();
     const db = mongoClient.db(dbName);
