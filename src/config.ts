@@ -119,7 +119,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
 
   const scopes = value('GOOGLE_SCOPES')?.split(/\s+/) ?? [...DEFAULT_SCOPES];
-  if (!scopes.includes(GMAIL_READONLY_SCOPE) && !scopes.some((s) => s.startsWith('https://mail.google.com'))) {
+  if (
+    !scopes.includes(GMAIL_READONLY_SCOPE) &&
+    !scopes.some((s) => s.startsWith('https://mail.google.com'))
+  ) {
     problems.push(`GOOGLE_SCOPES must include ${GMAIL_READONLY_SCOPE}`);
   }
 
@@ -210,7 +213,10 @@ function parseKeyring(raw: string, problems: string[]): EncryptionKey[] {
     const key = Buffer.from(material, 'base64');
     if (separator <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(id)) {
       problems.push(`TOKEN_ENCRYPTION_KEYS entry ${index + 1} must look like kid:base64key`);
-    } else if (key.length !== 32 || key.toString('base64').replace(/=+$/, '') !== material.replace(/=+$/, '')) {
+    } else if (
+      key.length !== 32 ||
+      key.toString('base64').replace(/=+$/, '') !== material.replace(/=+$/, '')
+    ) {
       problems.push(`TOKEN_ENCRYPTION_KEYS key "${id}" must be 32 bytes of base64 (openssl rand -base64 32)`);
     } else if (keys.some((k) => k.id === id)) {
       problems.push(`TOKEN_ENCRYPTION_KEYS key id "${id}" appears twice`);

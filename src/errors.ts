@@ -98,7 +98,8 @@ export function createErrorFormatter(
 ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const unwrapped = unwrapResolverError(error);
-    const original = unwrapped instanceof GatewayError ? unwrapped : (options.translate(unwrapped) ?? unwrapped);
+    const original =
+      unwrapped instanceof GatewayError ? unwrapped : (options.translate(unwrapped) ?? unwrapped);
     if (original instanceof GatewayError) {
       return {
         message: original.message,

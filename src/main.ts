@@ -29,11 +29,10 @@ async function main(): Promise<void> {
 
   // Listen first: local mode needs the real port for its redirect URI. Until the gateway is wired, requests
   // get a 503 rather than hanging.
-  let handler: RequestListener | undefined;
-  const httpServer = createServer((req, res) => {
-    if (handler) return handler(req, res);
+  const starting: RequestListener = (_req, res) => {
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
-  });
+  };
+  const httpServer = createServer(starting);
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const port = (httpServer.address() as AddressInfo).port;
   const origin = `http://localhost:${port}`;
@@ -58,7 +57,9 @@ async function main(): Promise<void> {
   const google: GoogleConfig = config.google ?? { ...local!.google!, scopes: config.scopes };
   const encryptionKeys = config.tokenEncryptionKeys ?? [TokenCipher.generateKey('local')];
   if (config.tokenEncryptionKeys === null) {
-    logger.warn('TOKEN_ENCRYPTION_KEYS is not set: using a random key; stored tokens will not survive a restart');
+    logger.warn(
+      'TOKEN_ENCRYPTION_KEYS is not set: using a random key; stored tokens will not survive a restart',
+    );
   }
 
   const mongoClient = new MongoClient(config.mongodbUri ?? local!.mongodbUri!, {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     httpServer,
     ...(webRoot ? { webRoot } : {}),
   });
-  handler = gateway.handler;
+  httpServer.off('request', starting).on('request', gateway.handler);
 
   announce(logger, port, local, webRoot !== undefined);
   installShutdown(logger, async () => {
@@ -108,8 +109,12 @@ function announce(logger: Logger, port: number, local: LocalStandIns | undefined
       '',
       '================================================================',
       ' LOCAL MODE: not for production.',
-      local.google ? ` Google is EMULATED at ${local.google.url} (demo account: ${local.google.demoEmail})` : null,
-      local.mongodbUri ? ` MongoDB is an IN-MEMORY stand-in at ${local.mongodbUri} (data is lost on exit)` : null,
+      local.google
+        ? ` Google is EMULATED at ${local.google.url} (demo account: ${local.google.demoEmail})`
+        : null,
+      local.mongodbUri
+        ? ` MongoDB is an IN-MEMORY stand-in at ${local.mongodbUri} (data is lost on exit)`
+        : null,
       servesWeb ? ` Open http://localhost:${port}/ for the example web client` : null,
       ` GraphQL API (Apollo Sandbox in a browser): ${api}`,
       '================================================================',
@@ -139,6 +144,8 @@ function installShutdown(logger: Logger, stop: () => Promise<void>): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

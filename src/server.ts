@@ -95,7 +95,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     ...(deps.randomBytes ? { randomBytes: deps.randomBytes } : {}),
   });
   const authorizationRequests = new MongoAuthorizationRequestRepository(deps.db, cipher, { now });
-  await Promise.all([credentials.ensureIndexes(), sessions.ensureIndexes(), authorizationRequests.ensureIndexes()]);
+  await Promise.all([
+    credentials.ensureIndexes(),
+    sessions.ensureIndexes(),
+    authorizationRequests.ensureIndexes(),
+  ]);
 
   const google = new GoogleOAuthService(deps.google);
   const clients = new OAuthClientPool({
@@ -140,9 +144,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     includeStacktraceInErrorResponses: !production,
     hideSchemaDetailsFromClientErrors: production,
     csrfPrevention: true,
+    // main.ts owns the signals: it drains HTTP, then closes MongoDB and the stand-ins, then exits.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     formatError: createErrorFormatter({
-      translate: (error) => (isMongoUnavailable(error) ? new UpstreamUnavailableError('the credential store') : undefined),
+      translate: (error) =>
+        isMongoUnavailable(error) ? new UpstreamUnavailableError('the credential store') : undefined,
       onUnexpected: (error) => {
         logger.error({ err: error }, 'unexpected error');
         return undefined;
@@ -225,7 +232,11 @@ function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ operationName, errors }) {
           const codes = (errors ?? []).map((e) => {
             const code = e.extensions?.code;
-            return e instanceof GatewayError ? e.code : typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+            return e instanceof GatewayError
+              ? e.code
+              : typeof code === 'string'
+                ? code
+                : 'INTERNAL_SERVER_ERROR';
           });
           logger.info(
             {

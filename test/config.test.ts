@@ -103,6 +103,8 @@ describe('loadConfig', () => {
   });
 
   it('refuses a half-configured Google client instead of silently falling back to local mode', () => {
-    expect(problemsOf({ GOOGLE_CLIENT_ID: 'id' }).join()).toMatch(/GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI/);
+    expect(problemsOf({ GOOGLE_CLIENT_ID: 'id' }).join()).toMatch(
+      /GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI/,
+    );
   });
 });

@@ -4,8 +4,16 @@ import { join } from 'node:path';
 /** Runs the built entry point (`npm test` builds first) with only the given environment. */
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 
-function run(env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'pipe' });
+function run(env: Record<string, string>): {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: 'pipe',
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -59,7 +67,13 @@ describe('npm start (dist/src/main.js)', () => {
   it('refuses to start in production without configuration and names every missing variable', async () => {
     const gateway = run({ NODE_ENV: 'production' });
     expect(await gateway.exited).toBe(1);
-    for (const name of ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_REDIRECT_URI', 'MONGODB_URI', 'TOKEN_ENCRYPTION_KEYS']) {
+    for (const name of [
+      'GOOGLE_CLIENT_ID',
+      'GOOGLE_CLIENT_SECRET',
+      'GOOGLE_REDIRECT_URI',
+      'MONGODB_URI',
+      'TOKEN_ENCRYPTION_KEYS',
+    ]) {
       expect(gateway.stderr()).toContain(name);
     }
     expect(gateway.stdout()).not.toContain('LOCAL MODE');

@@ -7,7 +7,11 @@ import {
   UpstreamUnavailableError,
   type ReauthorizationCode,
 } from '../errors';
-import type { Credential, CredentialRepository, CredentialStatus } from '../credentials/credential.repository';
+import type {
+  Credential,
+  CredentialRepository,
+  CredentialStatus,
+} from '../credentials/credential.repository';
 import type { AuthorizationRequestRepository } from './authorization-request.repository';
 import type { GoogleOAuthService } from './google-oauth.service';
 import type { Session, SessionRepository } from './session.repository';

@@ -100,7 +100,10 @@ export class GoogleOAuthService {
       const kind = classifyGoogleError(error);
       // 400/401 from the token endpoint: the code (or verifier, or redirect URI) is not acceptable. Anything
       // else (5xx after the library's retries, network) is Google being unavailable, not a bad code.
-      return { ok: false, reason: kind.kind === 'client' || kind.kind === 'invalidGrant' ? 'rejected' : 'unavailable' };
+      return {
+        ok: false,
+        reason: kind.kind === 'client' || kind.kind === 'invalidGrant' ? 'rejected' : 'unavailable',
+      };
     }
   }
 

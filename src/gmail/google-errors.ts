@@ -49,7 +49,9 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
 /** Reads a header from a fetch `Headers` (node-fetch's or the global one) or a plain object. */
 function headerOf(headers: unknown, name: string): unknown {
   const found = record(headers);
-  return typeof found?.get === 'function' ? (found.get as (n: string) => unknown).call(headers, name) : found?.[name];
+  return typeof found?.get === 'function'
+    ? (found.get as (n: string) => unknown).call(headers, name)
+    : found?.[name];
 }
 
 function errorReasons(data: Record<string, unknown> | undefined): string[] {
@@ -62,7 +64,12 @@ export function classifyGoogleError(error: unknown): GoogleErrorKind {
   const err = record(error);
   if (err === undefined) return { kind: 'unknown' };
   const response = record(err.response);
-  const status = typeof response?.status === 'number' ? response.status : typeof err.status === 'number' ? err.status : undefined;
+  const status =
+    typeof response?.status === 'number'
+      ? response.status
+      : typeof err.status === 'number'
+        ? err.status
+        : undefined;
   if (status === undefined) {
     const code = typeof err.code === 'string' ? err.code : record(err.cause)?.code;
     const isNetwork =

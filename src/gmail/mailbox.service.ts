@@ -6,7 +6,11 @@ import pLimit from 'p-limit';
 import type { AuthService } from '../auth/auth.service';
 import type { OAuthClientPool } from '../auth/oauth-client-pool';
 import type { Session } from '../auth/session.repository';
-import type { Credential, CredentialRepository, ReauthorizationReason } from '../credentials/credential.repository';
+import type {
+  Credential,
+  CredentialRepository,
+  ReauthorizationReason,
+} from '../credentials/credential.repository';
 import {
   BadUserInputError,
   ErrorCode,
@@ -170,7 +174,8 @@ export class UserMailbox {
       throw new BadUserInputError(`first must be an integer from 1 to ${MAX_PAGE_SIZE}`, 'first');
     }
     const scope = this.scopeOf(query);
-    const start = query.after == null ? { pageToken: null, offset: 0 } : this.deps.cursors.decode(query.after, scope);
+    const start =
+      query.after == null ? { pageToken: null, offset: 0 } : this.deps.cursors.decode(query.after, scope);
 
     // A position is (page token, offset). When the offset plus the page would exceed Gmail's maxResults, one
     // list call first skips `offset` messages to get a page token that starts exactly at the position.
@@ -220,7 +225,11 @@ export class UserMailbox {
     };
   }
 
-  private async listPage(scope: CursorScope, pageToken: string | null, maxResults: number): Promise<ListedPage> {
+  private async listPage(
+    scope: CursorScope,
+    pageToken: string | null,
+    maxResults: number,
+  ): Promise<ListedPage> {
     const { data } = await this.call(() =>
       this.gmail.users.messages.list(
         {
@@ -258,7 +267,9 @@ export class UserMailbox {
       ids.map((id) => {
         const cached = this.service.cached(this.credential.userId, id);
         if (cached === undefined) return this.metadata.load(id);
-        return now - cached.fetchedAt < this.deps.labelFreshnessMs ? cached.metadata : this.fetchAndRemember(id);
+        return now - cached.fetchedAt < this.deps.labelFreshnessMs
+          ? cached.metadata
+          : this.fetchAndRemember(id);
       }),
     );
   }
@@ -296,7 +307,9 @@ export class UserMailbox {
     } catch (error) {
       if (error instanceof RetriesExhaustedError) {
         if (error.kind.kind === 'rateLimited') {
-          throw new RateLimitedError(error.kind.retryAfterSeconds ?? Math.ceil(this.deps.retry.budgetMs / 1000));
+          throw new RateLimitedError(
+            error.kind.retryAfterSeconds ?? Math.ceil(this.deps.retry.budgetMs / 1000),
+          );
         }
         throw new UpstreamUnavailableError('Gmail');
       }

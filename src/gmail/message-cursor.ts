@@ -32,8 +32,8 @@ export class MessageCursorCodec {
   private readonly keys: readonly Buffer[];
 
   constructor(keyring: readonly EncryptionKey[]) {
-    this.keys = keyring.map(
-      (k) => Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'gmail-gateway/message-cursor/v1', 32)),
+    this.keys = keyring.map((k) =>
+      Buffer.from(hkdfSync('sha256', k.key, Buffer.alloc(0), 'gmail-gateway/message-cursor/v1', 32)),
     );
   }
 
@@ -45,7 +45,10 @@ export class MessageCursorCodec {
   /** The position a cursor points at; BAD_USER_INPUT when it is malformed, tampered with, or foreign. */
   decode(cursor: string, scope: CursorScope): CursorPosition {
     const invalid = () =>
-      new BadUserInputError('after is not a cursor issued for this query and account; start again without it', 'after');
+      new BadUserInputError(
+        'after is not a cursor issued for this query and account; start again without it',
+        'after',
+      );
     const [payload, tag, extra] = cursor.length > MAX_CURSOR_LENGTH ? [] : cursor.split('.');
     if (payload === undefined || tag === undefined || extra !== undefined) throw invalid();
     const given = Buffer.from(tag, 'base64url');
@@ -73,7 +76,17 @@ export class MessageCursorCodec {
   }
 
   private tag(key: Buffer, payload: string, scope: CursorScope): Buffer {
-    const bound = JSON.stringify([scope.userId, scope.query, [...scope.labelIds].sort(), scope.includeSpamTrash]);
-    return createHmac('sha256', key).update(payload).update('\n').update(bound).digest().subarray(0, TAG_BYTES);
+    const bound = JSON.stringify([
+      scope.userId,
+      scope.query,
+      [...scope.labelIds].sort(),
+      scope.includeSpamTrash,
+    ]);
+    return createHmac('sha256', key)
+      .update(payload)
+      .update('\n')
+      .update(bound)
+      .digest()
+      .subarray(0, TAG_BYTES);
   }
 }

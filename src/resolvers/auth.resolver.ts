@@ -25,8 +25,11 @@ export class AuthResolver {
       'Completes a sign-in with the `code` and `state` Google sent to the redirect URI. Returns the session token, once.',
   })
   exchangeCode(
-    @Arg('code', () => String, { description: 'The one-time authorization code from the redirect.' }) code: string,
-    @Arg('state', () => String, { description: 'The state from the redirect, as issued by authorizationUrl.' })
+    @Arg('code', () => String, { description: 'The one-time authorization code from the redirect.' })
+    code: string,
+    @Arg('state', () => String, {
+      description: 'The state from the redirect, as issued by authorizationUrl.',
+    })
     state: string,
     @Ctx() context: GatewayContext,
   ): Promise<ExchangeCodePayload> {

@@ -15,7 +15,10 @@ export class MessageResolver {
     description:
       "The signed-in user's messages, newest first, as a Relay connection over Gmail's messages.list. Needs a session.",
   })
-  async messages(@Args(() => MessagesArgs) args: MessagesArgs, @Ctx() context: GatewayContext): Promise<MessageConnection> {
+  async messages(
+    @Args(() => MessagesArgs) args: MessagesArgs,
+    @Ctx() context: GatewayContext,
+  ): Promise<MessageConnection> {
     return (await context.userMailbox()).list(args) as Promise<MessageConnection>;
   }
 

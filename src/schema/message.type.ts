@@ -12,13 +12,19 @@ export class Message {
   @Field(() => ID, { description: "Gmail's thread id." })
   threadId!: string;
 
-  @Field(() => String, { nullable: true, description: 'A short plain-text excerpt of the body, as Gmail makes it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A short plain-text excerpt of the body, as Gmail makes it.',
+  })
   snippet?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The Subject header.' })
   subject?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The From header, e.g. `Ada Lovelace <ada@example.com>`.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The From header, e.g. `Ada Lovelace <ada@example.com>`.',
+  })
   from?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The To header.' })

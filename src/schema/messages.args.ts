@@ -13,11 +13,15 @@ export class MessagesArgs {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Return the messages after this cursor (an `endCursor` or any edge cursor of the same query).',
+    description:
+      'Return the messages after this cursor (an `endCursor` or any edge cursor of the same query).',
   })
   after?: string | null;
 
-  @Field(() => [String], { nullable: true, description: 'Only messages that carry every one of these label ids.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Only messages that carry every one of these label ids.',
+  })
   labelIds?: string[] | null;
 
   @Field(() => Boolean, {

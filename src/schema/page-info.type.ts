@@ -15,7 +15,8 @@ export class PageInfo {
 
   @Field(() => String, {
     nullable: true,
-    description: 'Cursor of the last edge; pass it as `after` for the next page. Null when there are no edges.',
+    description:
+      'Cursor of the last edge; pass it as `after` for the next page. Null when there are no edges.',
   })
   endCursor!: string | null;
 }

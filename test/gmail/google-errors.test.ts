@@ -3,7 +3,8 @@ import { classifyGoogleError, parseRetryAfter } from '../../src/gmail/google-err
 const response = (status: number, data: unknown = {}, headers: Record<string, string> = {}) => ({
   response: { status, data, headers },
 });
-const gmailError = (status: number, reason: string) => response(status, { error: { code: status, errors: [{ reason }] } });
+const gmailError = (status: number, reason: string) =>
+  response(status, { error: { code: status, errors: [{ reason }] } });
 
 describe('classifyGoogleError', () => {
   it.each([
@@ -19,7 +20,11 @@ describe('classifyGoogleError', () => {
     ['another 403', gmailError(403, 'forbidden'), 'client'],
     ['400 invalid_client', response(400, { error: 'invalid_request' }), 'client'],
     ['a refused connection', { code: 'ECONNREFUSED' }, 'unavailable'],
-    ['fetch failing on a reset socket', { name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNRESET' } }, 'unavailable'],
+    [
+      'fetch failing on a reset socket',
+      { name: 'TypeError', message: 'fetch failed', cause: { code: 'ECONNRESET' } },
+      'unavailable',
+    ],
     ['a plain bug', new RangeError('oops'), 'unknown'],
     ['a non-object', 'nope', 'unknown'],
   ])('reads %s', (_name, error, kind) => {

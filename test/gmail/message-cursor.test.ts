@@ -7,7 +7,9 @@ const scope: CursorScope = { userId: 'u1', query: 'from:ada', labelIds: ['INBOX'
 const codec = new MessageCursorCodec([keyA]);
 
 function expectRejected(run: () => unknown) {
-  expect(run).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+  expect(run).toThrow(
+    expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+  );
 }
 
 describe('MessageCursorCodec', () => {

@@ -2,8 +2,16 @@ import { errorCodes, Harness } from '../support/harness';
 
 interface Page {
   messages: {
-    edges: Array<{ cursor: string; node: { id: string; threadId: string; subject?: string | null; labelIds?: string[] } }>;
-    pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+    edges: Array<{
+      cursor: string;
+      node: { id: string; threadId: string; subject?: string | null; labelIds?: string[] };
+    }>;
+    pageInfo: {
+      hasNextPage: boolean;
+      hasPreviousPage: boolean;
+      startCursor: string | null;
+      endCursor: string | null;
+    };
     resultSizeEstimate: number;
   };
 }
@@ -113,7 +121,9 @@ describe('messages connection', () => {
       .map((m) => m.id);
     expect(ids).toEqual(unread);
     expect(ids.length).toBeGreaterThan(0);
-    expect(h.emulator.requests.some((r) => r.endpoint === 'messages.list' && r.query.q === 'is:unread')).toBe(true);
+    expect(h.emulator.requests.some((r) => r.endpoint === 'messages.list' && r.query.q === 'is:unread')).toBe(
+      true,
+    );
   });
 
   it('filters by label ids and includes spam and trash only when asked', async () => {
@@ -126,7 +136,9 @@ describe('messages connection', () => {
     );
     expect(starred.ids.length).toBeGreaterThan(0);
     const withSpam = await pageThrough(demo.token, 100, { spam: true });
-    expect(withSpam.ids).toEqual(h.emulator.messagesOf(demo.viewer.id, { includeSpamTrash: true }).map((m) => m.id));
+    expect(withSpam.ids).toEqual(
+      h.emulator.messagesOf(demo.viewer.id, { includeSpamTrash: true }).map((m) => m.id),
+    );
     expect(withSpam.ids).toHaveLength(320);
   });
 
@@ -213,16 +225,20 @@ describe('input validation', () => {
     const mine = await page(demo.token, { first: 5, query: 'is:unread' });
     const cursor = mine.pageInfo.endCursor!;
     const tampered = cursor.slice(0, 5) + (cursor[5] === 'A' ? 'B' : 'A') + cursor.slice(6);
-    expect(errorCodes(await h.graphql(IDS, { first: 5, query: 'is:unread', after: tampered }, { token: demo.token }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
-    expect(errorCodes(await h.graphql(IDS, { first: 5, query: 'is:read', after: cursor }, { token: demo.token }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
+    expect(
+      errorCodes(
+        await h.graphql(IDS, { first: 5, query: 'is:unread', after: tampered }, { token: demo.token }),
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
+    expect(
+      errorCodes(await h.graphql(IDS, { first: 5, query: 'is:read', after: cursor }, { token: demo.token })),
+    ).toEqual(['BAD_USER_INPUT']);
     const other = await h.signIn(h.emulator.addUser({ email: 'thief@example.com' }).email);
-    expect(errorCodes(await h.graphql(IDS, { first: 5, query: 'is:unread', after: cursor }, { token: other.token }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
+    expect(
+      errorCodes(
+        await h.graphql(IDS, { first: 5, query: 'is:unread', after: cursor }, { token: other.token }),
+      ),
+    ).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await h.graphql(IDS, { first: 5, after: 'garbage' }, { token: demo.token }))).toEqual([
       'BAD_USER_INPUT',
     ]);
@@ -232,9 +248,9 @@ describe('input validation', () => {
     expect(errorCodes(await h.graphql(IDS, { query: 'x'.repeat(3000) }, { token: demo.token }))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    expect(errorCodes(await h.graphql(IDS, { labelIds: ['INBOX', 'bad label'] }, { token: demo.token }))).toEqual([
-      'BAD_USER_INPUT',
-    ]);
+    expect(
+      errorCodes(await h.graphql(IDS, { labelIds: ['INBOX', 'bad label'] }, { token: demo.token })),
+    ).toEqual(['BAD_USER_INPUT']);
   });
 
   it('answers UNAUTHENTICATED with a consent URL without a session', async () => {

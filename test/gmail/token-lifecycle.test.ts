@@ -2,7 +2,8 @@ import { MongoCredentialRepository } from '../../src/credentials/mongo-credentia
 import { TokenCipher } from '../../src/credentials/token-cipher';
 import { errorCodes, Harness } from '../support/harness';
 
-const IDS = 'query Page($after: String) { messages(first: 10, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
+const IDS =
+  'query Page($after: String) { messages(first: 10, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
 const SUBJECTS = 'query { messages(first: 5) { edges { node { id subject } } } }';
 
 let h: Harness;
@@ -27,7 +28,9 @@ describe('token lifecycle', () => {
     const { user, token } = await newUser('storm@example.com');
     const before = await repository().findById(user.id);
     // As if the stored access token had expired and no instance held a client for the user yet.
-    await h.db.collection('credentials').updateOne({ _id: user.id as never }, { $set: { accessTokenExpiresAt: new Date(0) } });
+    await h.db
+      .collection('credentials')
+      .updateOne({ _id: user.id as never }, { $set: { accessTokenExpiresAt: new Date(0) } });
     h.gateway.services.clients.forget(user.id);
     h.emulator.clearRequests();
 
@@ -68,7 +71,9 @@ describe('token lifecycle', () => {
       rotating.gateway.services.clients.forget(viewer.id);
       rotating.emulator.expireAccessTokens(viewer.id);
       expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
-      expect(rotating.emulator.count('token', (r) => r.grantType === 'refresh_token' && r.status === 200)).toBe(3);
+      expect(
+        rotating.emulator.count('token', (r) => r.grantType === 'refresh_token' && r.status === 200),
+      ).toBe(3);
     } finally {
       await rotating.stop();
     }
@@ -126,7 +131,11 @@ describe('upstream failures', () => {
   it('answers RATE_LIMITED with retryAfterSeconds when Gmail keeps rate-limiting', async () => {
     const { token } = await newUser('throttled@example.com');
     h.emulator.clearRequests();
-    h.emulator.injectFault('messages.list', { status: 403, reason: 'userRateLimitExceeded', times: Infinity });
+    h.emulator.injectFault('messages.list', {
+      status: 403,
+      reason: 'userRateLimitExceeded',
+      times: Infinity,
+    });
     const response = await h.graphql(IDS, {}, { token });
     expect(errorCodes(response)).toEqual(['RATE_LIMITED']);
     expect(response.body.errors![0]!.extensions!.retryAfterSeconds).toEqual(expect.any(Number));
@@ -147,7 +156,11 @@ describe('upstream failures', () => {
   it('rides out a burst of 500s on metadata reads', async () => {
     const { token } = await newUser('bursty@example.com');
     h.emulator.injectFault('messages.get', { status: 500, times: 4 });
-    const response = await h.graphql<{ messages: { edges: Array<{ node: { subject: string } }> } }>(SUBJECTS, {}, { token });
+    const response = await h.graphql<{ messages: { edges: Array<{ node: { subject: string } }> } }>(
+      SUBJECTS,
+      {},
+      { token },
+    );
     expect(errorCodes(response)).toEqual([]);
     expect(response.body.data!.messages.edges.every((e) => typeof e.node.subject === 'string')).toBe(true);
   });

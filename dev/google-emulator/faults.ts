@@ -1,0 +1,134 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { renderOAuthErrorPage } from './consent-page';
+import { apiFault, oauthFault } from './google-errors';
+import type { Reply } from './http';
+import { Random } from './random';
+import type { EndpointName, FaultSpec, LatencySpec } from './types';
+import { ENDPOINT_NAMES } from './types';
+
+interface ArmedFault {
+  readonly spec: FaultSpec;
+  remaining: number;
+}
+
+/**
+ * Injected failures and latency, one per emulator. A fault answers the next `times` requests of its endpoint
+ * (oldest fault first); latency is sampled from a seeded PRNG, so a run's delays are reproducible.
+ */
+export class FaultInjector {
+  private readonly faults = new Map<EndpointName, ArmedFault[]>();
+  private readonly latencies = new Map<EndpointName | '*', LatencySpec>();
+  private readonly random: Random;
+
+  constructor(seed: number) {
+    this.random = new Random(Random.seedFrom(seed, 'latency'));
+  }
+
+  inject(endpoint: EndpointName, spec: FaultSpec): void {
+    if (!ENDPOINT_NAMES.includes(endpoint)) throw new Error(`unknown endpoint: ${String(endpoint)}`);
+    if (!Number.isInteger(spec.status) || spec.status < 400 || spec.status > 599) {
+      throw new Error(`fault status must be an HTTP error status (400-599), got ${spec.status}`);
+    }
+    const times = spec.times ?? 1;
+    if (!(times >= 1)) throw new Error(`fault times must be >= 1, got ${times}`);
+    if (spec.messageId !== undefined && endpoint !== 'messages.get') {
+      throw new Error('a fault with messageId applies to messages.get only');
+    }
+    const list = this.faults.get(endpoint) ?? [];
+    list.push({ spec: { ...spec }, remaining: times });
+    this.faults.set(endpoint, list);
+  }
+
+  /** Consumes and returns the fault for this request, if one is armed. */
+  take(endpoint: EndpointName, messageId: string | undefined): FaultSpec | null {
+    const list = this.faults.get(endpoint);
+    const index =
+      list?.findIndex((f) => f.spec.messageId === undefined || f.spec.messageId === messageId) ?? -1;
+    if (!list || index < 0) return null;
+    const fault = list[index]!;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) list.splice(index, 1);
+    return fault.spec;
+  }
+
+  setLatency(endpoint: EndpointName | '*', spec: LatencySpec | null): void {
+    if (endpoint !== '*' && !ENDPOINT_NAMES.includes(endpoint)) {
+      throw new Error(`unknown endpoint: ${String(endpoint)}`);
+    }
+    if (spec === null) {
+      this.latencies.delete(endpoint);
+      return;
+    }
+    validateLatency(spec);
+    this.latencies.set(endpoint, { ...spec });
+  }
+
+  clear(): void {
+    this.faults.clear();
+    this.latencies.clear();
+  }
+
+  /** Waits the endpoint's latency (its own, else the '*' one); rejects with an AbortError when `signal` fires. */
+  async delay(endpoint: EndpointName, signal: AbortSignal): Promise<void> {
+    const spec = this.latencies.get(endpoint) ?? this.latencies.get('*');
+    if (!spec) return;
+    const ms = this.sample(spec);
+    if (ms > 0) await sleep(ms, undefined, { signal });
+  }
+
+  private sample(spec: LatencySpec): number {
+    switch (spec.distribution) {
+      case 'fixed':
+        return spec.ms;
+      case 'uniform':
+        return spec.minMs + this.random.next() * (spec.maxMs - spec.minMs);
+      case 'lognormal':
+        return spec.medianMs * Math.exp(spec.sigma * this.random.normal());
+      default: {
+        const unknown: never = spec;
+        throw new Error(`unknown latency distribution: ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+}
+
+function validateLatency(spec: LatencySpec): void {
+  const numbers = Object.entries(spec).filter(([key]) => key !== 'distribution');
+  for (const [key, value] of numbers) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new Error(`latency ${key} must be a finite number >= 0`);
+    }
+  }
+  if (spec.distribution === 'uniform' && spec.maxMs < spec.minMs) throw new Error('latency maxMs < minMs');
+  if (!['fixed', 'uniform', 'lognormal'].includes(spec.distribution)) {
+    throw new Error(`unknown latency distribution: ${String(spec.distribution)}`);
+  }
+}
+
+/** What an injected fault answers, in the endpoint's own error shape, with `Retry-After` when asked. */
+export function faultReply(endpoint: EndpointName, fault: FaultSpec): Reply {
+  const headers: Record<string, string> =
+    fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+  switch (endpoint) {
+    case 'auth': {
+      const page = renderOAuthErrorPage(
+        fault.status,
+        fault.reason ?? 'server_error',
+        'Injected by the emulator.',
+      );
+      return { ...page, headers: { ...page.headers, ...headers } };
+    }
+    case 'token':
+    case 'revoke':
+    case 'tokeninfo':
+      return oauthFault(fault.status, fault.reason, headers);
+    case 'userinfo':
+    case 'messages.list':
+    case 'messages.get':
+      return apiFault(fault.status, fault.reason, headers);
+    default: {
+      const unknown: never = endpoint;
+      throw new Error(`unknown endpoint ${String(unknown)}`);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import {
+  apiError,
+  forbidden,
+  insufficientScopes,
+  invalidArgument,
+  invalidCredentials,
+  loginRequired,
+  notFound,
+} from './google-errors';
+import { bearerToken, json, type Reply } from './http';
+import type { MessageFilter } from './mailbox';
+import type { StoredMessage } from './message';
+import { buildRawMessage, fullPayload } from './mime';
+import type { OAuthStore } from './oauth-store';
+import type { PageTokenCodec } from './page-token';
+import type { RequestContext } from './request-context';
+import { gmailAccess, type GmailAccess } from './scopes';
+import type { UserDirectory, UserRecord } from './users';
+
+const DEFAULT_MAX_RESULTS = 100;
+const MAX_MAX_RESULTS = 500;
+const MESSAGE_ID = /^[0-9a-f]{1,16}$/i;
+const FORMATS = new Set(['minimal', 'metadata', 'full', 'raw']);
+
+/** `users.messages.list` and `users.messages.get`. One per emulator. */
+export class GmailEndpoints {
+  constructor(
+    private readonly deps: {
+      readonly store: OAuthStore;
+      readonly users: UserDirectory;
+      readonly pageTokens: PageTokenCodec;
+    },
+  ) {}
+
+  list(ctx: RequestContext, userIdParam: string): Reply {
+    const caller = this.authorize(ctx, userIdParam);
+    if ('reply' in caller) return caller.reply;
+    const { query } = ctx;
+    const q = query.get('q') ?? '';
+    if (q !== '' && caller.access === 'metadata') {
+      return forbidden("Metadata scope does not support 'q' parameter");
+    }
+    const includeSpamTrash = parseBool(query.get('includeSpamTrash'));
+    if (includeSpamTrash === undefined) {
+      return badValue('include_spam_trash', 'TYPE_BOOL', query.get('includeSpamTrash'));
+    }
+    const maxResults = parseMaxResults(query.get('maxResults'));
+    if (maxResults === undefined) return badValue('max_results', 'TYPE_UINT32', query.get('maxResults'));
+    const labelIds = query.getAll('labelIds').flatMap((value) => value.split(',').filter(Boolean));
+    const filter: MessageFilter = { q: q.trim(), labelIds, includeSpamTrash };
+    // Page tokens are bound to the user and the search; maxResults may change between pages.
+    const scope = JSON.stringify([caller.record.user.id, filter.q, [...labelIds].sort(), includeSpamTrash]);
+    const pageToken = query.get('pageToken');
+    const afterRank = pageToken ? this.deps.pageTokens.decode(scope, pageToken) : -1;
+    if (afterRank === null) return invalidArgument('Invalid pageToken');
+    const page = caller.record.mailbox.list(filter, afterRank, maxResults);
+    const last = page.messages[page.messages.length - 1];
+    return json(200, {
+      ...(page.messages.length > 0
+        ? { messages: page.messages.map((m) => ({ id: m.id, threadId: m.threadId })) }
+        : {}),
+      ...(page.hasMore && last ? { nextPageToken: this.deps.pageTokens.encode(scope, last.rank) } : {}),
+      resultSizeEstimate: page.total,
+    });
+  }
+
+  get(ctx: RequestContext, userIdParam: string, messageId: string): Reply {
+    const caller = this.authorize(ctx, userIdParam);
+    if ('reply' in caller) return caller.reply;
+    const format = (ctx.query.get('format') ?? 'full').toLowerCase();
+    if (!FORMATS.has(format)) return badValue('format', 'TYPE_ENUM', ctx.query.get('format'));
+    if (caller.access === 'metadata' && (format === 'full' || format === 'raw')) {
+      return forbidden(`Metadata scope doesn't allow format ${format.toUpperCase()}`);
+    }
+    if (!MESSAGE_ID.test(messageId)) return invalidArgument('Invalid id value');
+    const message = caller.record.mailbox.get(messageId);
+    if (!message) return notFound();
+    const wanted = ctx.query.getAll('metadataHeaders').flatMap((value) => value.split(',').filter(Boolean));
+    return json(200, messageResource(message, format, wanted));
+  }
+
+  /** A live access token with a Gmail read scope, asking for its own mailbox ('me' or its address). */
+  private authorize(
+    ctx: RequestContext,
+    userIdParam: string,
+  ): { record: UserRecord; access: Exclude<GmailAccess, 'none'> } | { reply: Reply } {
+    const value = bearerToken(ctx.req, ctx.query);
+    if (!value) return { reply: loginRequired() };
+    const token = this.deps.store.liveAccessToken(value);
+    if (!token) return { reply: invalidCredentials() };
+    ctx.meta.userId = token.grant.userId;
+    ctx.meta.clientId = token.grant.clientId;
+    const access = gmailAccess(token.scopes);
+    if (access === 'none') return { reply: insufficientScopes() };
+    const record = this.deps.users.require(token.grant.userId);
+    const own = userIdParam === 'me' || userIdParam.toLowerCase() === record.user.email.toLowerCase();
+    if (!own) return { reply: forbidden(`Delegation denied for ${record.user.email}`) };
+    return { record, access };
+  }
+}
+
+/** Gmail's Message resource, keys in Gmail's order. */
+function messageResource(message: StoredMessage, format: string, metadataHeaders: readonly string[]): object {
+  const head = {
+    id: message.id,
+    threadId: message.threadId,
+    labelIds: message.labelIds,
+    snippet: message.snippet,
+  };
+  const tail = {
+    sizeEstimate: message.sizeEstimate,
+    historyId: message.historyId,
+    internalDate: String(message.internalDate),
+  };
+  switch (format) {
+    case 'minimal':
+      return { ...head, ...tail };
+    case 'metadata': {
+      const wanted = new Set(metadataHeaders.map((name) => name.toLowerCase()));
+      const headers =
+        wanted.size === 0 ? message.headers : message.headers.filter((h) => wanted.has(h.name.toLowerCase()));
+      return { ...head, payload: { mimeType: 'multipart/alternative', headers }, ...tail };
+    }
+    case 'raw':
+      return { ...head, ...tail, raw: Buffer.from(buildRawMessage(message), 'utf8').toString('base64url') };
+    default:
+      return { ...head, payload: fullPayload(message), ...tail };
+  }
+}
+
+function parseBool(value: string | null): boolean | undefined {
+  if (value === null || value === 'false') return false;
+  return value === 'true' ? true : undefined;
+}
+
+/** 0 means unset (proto3), like Google; above 500 is clamped to 500, as Gmail answers at most 500. */
+function parseMaxResults(value: string | null): number | undefined {
+  if (value === null) return DEFAULT_MAX_RESULTS;
+  if (!/^\d{1,10}$/.test(value) || Number(value) > 0xffffffff) return undefined;
+  const n = Number(value);
+  return n === 0 ? DEFAULT_MAX_RESULTS : Math.min(n, MAX_MAX_RESULTS);
+}
+
+/** Google's wording for a query parameter that does not parse. */
+function badValue(field: string, type: string, value: string | null): Reply {
+  const message = `Invalid value at '${field}' (${type}), "${value ?? ''}"`;
+  return apiError(400, message, { reason: 'invalid' });
+}

@@ -1,0 +1,350 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { DECISION_PATH, ConsentEndpoint } from './consent';
+import { CONTROL_PREFIX, handleAvatar, handleControl } from './control';
+import { FaultInjector, faultReply } from './faults';
+import { GmailEndpoints } from './gmail';
+import { apiError, notFound } from './google-errors';
+import { renderCallbackEcho } from './home-page';
+import { BodyTooLargeError, json, readBody, type Reply } from './http';
+import { jwkCerts, pemCerts } from './id-token';
+import { OAuthEndpoints } from './oauth';
+import { OAuthStore } from './oauth-store';
+import { PageTokenCodec } from './page-token';
+import { DEFAULT_SEED } from './random';
+import { loggableQuery, RequestLog } from './request-log';
+import type { RequestContext } from './request-context';
+import type {
+  ConsentDecision,
+  EmulatorUser,
+  EndpointName,
+  FaultSpec,
+  GoogleEmulator,
+  GoogleEmulatorOptions,
+  LatencySpec,
+  MessageSummary,
+  NewUser,
+  OAuthClientRegistration,
+  RecordedRequest,
+} from './types';
+import { UserDirectory } from './users';
+
+export const DEFAULT_CLIENT_ID = 'local-client-id.apps.googleusercontent.com';
+export const DEFAULT_CLIENT_SECRET = 'local-client-secret';
+export const CALLBACK_ECHO_PATH = '/oauth/callback-echo';
+
+/** Starts a Google emulator listening on loopback (a free port unless `port` is given). */
+export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): Promise<GoogleEmulator> {
+  const emulator = new HttpGoogleEmulator(options);
+  await emulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return emulator;
+}
+
+interface Route {
+  readonly endpoint: RecordedRequest['endpoint'];
+  /** messages.get: the id in the path, for message-specific faults and the log. */
+  readonly messageId?: string;
+  handle(ctx: RequestContext): Reply;
+}
+
+const MESSAGES_PATH = /^\/gmail\/v1\/users\/([^/]+)\/messages$/;
+const MESSAGE_PATH = /^\/gmail\/v1\/users\/([^/]+)\/messages\/([^/]+)$/;
+
+/** One emulator: an HTTP server plus the state of its OAuth server and mailboxes. Lives until stop(). */
+class HttpGoogleEmulator implements GoogleEmulator {
+  private readonly server: Server;
+  private readonly now: () => number;
+  private readonly directory: UserDirectory;
+  private readonly store: OAuthStore;
+  private readonly faults: FaultInjector;
+  private readonly log: RequestLog;
+  private readonly consent: ConsentEndpoint;
+  private readonly oauth: OAuthEndpoints;
+  private readonly gmail: GmailEndpoints;
+  /** Aborts pending latency waits on stop(), so no timer outlives the emulator. */
+  private readonly shutdown = new AbortController();
+  private stopping: Promise<void> | undefined;
+  private baseUrl = '';
+  private client: OAuthClientRegistration | undefined;
+
+  constructor(private readonly options: GoogleEmulatorOptions) {
+    const seed = options.seed ?? DEFAULT_SEED;
+    this.now = options.now ?? Date.now;
+    this.directory = new UserDirectory(seed);
+    for (const user of options.users ?? []) this.directory.add(user);
+    this.store = new OAuthStore(this.now, {
+      accessTokenTtlMs: (options.accessTokenTtlSeconds ?? 3600) * 1000,
+      codeTtlMs: (options.codeTtlSeconds ?? 600) * 1000,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? false,
+    });
+    this.faults = new FaultInjector(seed);
+    this.log = new RequestLog(options.requestLogLimit);
+    this.consent = new ConsentEndpoint({
+      store: this.store,
+      users: this.directory,
+      mode: options.consentMode ?? 'auto',
+      now: this.now,
+    });
+    this.oauth = new OAuthEndpoints({
+      store: this.store,
+      users: this.directory,
+      now: this.now,
+      baseUrl: () => this.baseUrl,
+    });
+    this.gmail = new GmailEndpoints({
+      store: this.store,
+      users: this.directory,
+      pageTokens: new PageTokenCodec(),
+    });
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(port: number, host: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address() as AddressInfo;
+    const wildcard = host === '0.0.0.0' || host === '::';
+    const shownHost = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    this.baseUrl = `http://${shownHost}:${address.port}`;
+    const clients = this.options.clients?.length
+      ? this.options.clients
+      : [
+          {
+            clientId: DEFAULT_CLIENT_ID,
+            clientSecret: DEFAULT_CLIENT_SECRET,
+            redirectUris: [`${this.baseUrl}${CALLBACK_ECHO_PATH}`],
+          },
+        ];
+    for (const client of clients) this.registerClient(client);
+    this.client = clients[0];
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  get endpoints(): GoogleEmulator['endpoints'] {
+    return {
+      authUrl: `${this.baseUrl}/o/oauth2/v2/auth`,
+      tokenUrl: `${this.baseUrl}/token`,
+      revokeUrl: `${this.baseUrl}/revoke`,
+      tokenInfoUrl: `${this.baseUrl}/tokeninfo`,
+      apiRootUrl: `${this.baseUrl}/`,
+    };
+  }
+
+  get demoUser(): EmulatorUser {
+    return { ...this.directory.demo().user };
+  }
+
+  get users(): EmulatorUser[] {
+    return this.directory.all();
+  }
+
+  get defaultClient(): OAuthClientRegistration {
+    if (!this.client) throw new Error('the emulator is not listening yet');
+    return { ...this.client, redirectUris: [...this.client.redirectUris] };
+  }
+
+  get requests(): ReadonlyArray<RecordedRequest> {
+    return this.log.snapshot();
+  }
+
+  addUser(user: NewUser): EmulatorUser {
+    return { ...this.directory.add(user).user };
+  }
+
+  registerClient(client: OAuthClientRegistration): void {
+    if (!client.clientId || !client.clientSecret) {
+      throw new Error('a client needs a clientId and a clientSecret');
+    }
+    for (const uri of client.redirectUris) {
+      if (!URL.canParse(uri)) throw new Error(`not an absolute redirect URI: ${uri}`);
+    }
+    this.store.registerClient(client);
+  }
+
+  nextConsent(decision: ConsentDecision): void {
+    this.consent.queueDecision(decision);
+  }
+
+  revokeGrant(emailOrId: string): void {
+    this.store.revokeUser(this.directory.require(emailOrId).user.id);
+  }
+
+  expireAccessTokens(emailOrId?: string): void {
+    this.store.expireAccessTokens(
+      emailOrId === undefined ? undefined : this.directory.require(emailOrId).user.id,
+    );
+  }
+
+  injectFault(endpoint: EndpointName, fault: FaultSpec): void {
+    this.faults.inject(endpoint, fault);
+  }
+
+  setLatency(endpoint: EndpointName | '*', latency: LatencySpec | null): void {
+    this.faults.setLatency(endpoint, latency);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  deleteMessage(emailOrId: string, messageId: string): void {
+    const { user, mailbox } = this.directory.require(emailOrId);
+    if (!mailbox.delete(messageId)) throw new Error(`${user.email} has no message ${messageId}`);
+  }
+
+  messagesOf(emailOrId: string, options: { includeSpamTrash?: boolean } = {}): ReadonlyArray<MessageSummary> {
+    const { mailbox } = this.directory.require(emailOrId);
+    return mailbox.messages({ includeSpamTrash: options.includeSpamTrash ?? false }).map((m) => ({
+      id: m.id,
+      threadId: m.threadId,
+      labelIds: [...m.labelIds],
+      subject: m.subject,
+      from: m.from,
+      to: m.to,
+      date: new Date(m.internalDate),
+      snippet: m.snippet,
+      sizeEstimate: m.sizeEstimate,
+    }));
+  }
+
+  clearRequests(): void {
+    this.log.clear();
+  }
+
+  count(endpoint: EndpointName, filter?: (r: RecordedRequest) => boolean): number {
+    return this.log.count(endpoint, filter);
+  }
+
+  /** Closes keep-alive connections at once instead of waiting for clients to hang up. */
+  stop(): Promise<void> {
+    this.stopping ??= new Promise<void>((resolve) => {
+      this.shutdown.abort();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    return this.stopping;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const at = this.now();
+    const url = new URL(req.url ?? '/', this.baseUrl);
+    const route = this.route(req.method ?? 'GET', url.pathname);
+    const meta: RequestContext['meta'] = route.messageId !== undefined ? { messageId: route.messageId } : {};
+    let reply: Reply;
+    try {
+      const body = await readBody(req);
+      const ctx: RequestContext = { req, url, query: url.searchParams, body, meta };
+      reply = await this.answer(route, ctx);
+    } catch (error) {
+      // Stopping, or the client hung up: nobody is left to answer.
+      if (this.shutdown.signal.aborted || req.destroyed) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof BodyTooLargeError) {
+        reply = json(413, { error: 'request body too large' });
+      } else {
+        console.error('google emulator: unexpected error', error);
+        reply = apiError(500, 'Internal error encountered.', { reason: 'backendError' });
+      }
+    }
+    res.writeHead(reply.status, reply.headers).end(reply.body);
+    this.log.record({
+      endpoint: route.endpoint,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: loggableQuery(url.searchParams),
+      status: reply.status,
+      ...meta,
+      at,
+      durationMs: performance.now() - started,
+    });
+  }
+
+  /** Latency first (it is the network), then an armed fault or the real answer. */
+  private async answer(route: Route, ctx: RequestContext): Promise<Reply> {
+    const endpoint = route.endpoint;
+    if (endpoint === 'control' || endpoint === 'other') return route.handle(ctx);
+    await this.faults.delay(endpoint, this.shutdown.signal);
+    const fault = this.faults.take(endpoint, route.messageId);
+    return fault ? faultReply(endpoint, fault) : route.handle(ctx);
+  }
+
+  private route(method: string, path: string): Route {
+    const other = (handle: Route['handle']): Route => ({ endpoint: 'other', handle });
+    if (path === '/' || path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
+      return { endpoint: 'control', handle: (ctx) => handleControl(this, ctx) };
+    }
+    const gmailList = MESSAGES_PATH.exec(path);
+    const gmailGet = MESSAGE_PATH.exec(path);
+    switch (`${method} ${path}`) {
+      case 'GET /o/oauth2/v2/auth':
+      case 'GET /o/oauth2/auth':
+        return { endpoint: 'auth', handle: (ctx) => this.consent.authorize(ctx) };
+      case `POST ${DECISION_PATH}`:
+        return { endpoint: 'auth', handle: (ctx) => this.consent.submit(ctx) };
+      case 'POST /token':
+      case 'POST /o/oauth2/token':
+        return { endpoint: 'token', handle: (ctx) => this.oauth.token(ctx) };
+      case 'POST /revoke':
+      case 'GET /revoke':
+      case 'POST /o/oauth2/revoke':
+        return { endpoint: 'revoke', handle: (ctx) => this.oauth.revoke(ctx) };
+      case 'GET /tokeninfo':
+      case 'POST /tokeninfo':
+      case 'GET /oauth2/v3/tokeninfo':
+        return { endpoint: 'tokeninfo', handle: (ctx) => this.oauth.tokenInfo(ctx) };
+      case 'GET /oauth2/v2/userinfo':
+      case 'GET /oauth2/v1/userinfo':
+        return { endpoint: 'userinfo', handle: (ctx) => this.oauth.userInfo(ctx, 'v2') };
+      case 'GET /oauth2/v3/userinfo':
+        return { endpoint: 'userinfo', handle: (ctx) => this.oauth.userInfo(ctx, 'v3') };
+      case 'GET /oauth2/v1/certs':
+        return other(() => json(200, pemCerts(), { 'cache-control': 'public, max-age=3600' }));
+      case 'GET /oauth2/v3/certs':
+        return other(() => json(200, jwkCerts(), { 'cache-control': 'public, max-age=3600' }));
+      case `GET ${CALLBACK_ECHO_PATH}`:
+        return other((ctx) =>
+          renderCallbackEcho(
+            ctx.query,
+            this.endpoints.tokenUrl,
+            `${this.baseUrl}${CALLBACK_ECHO_PATH}`,
+            this.defaultClient,
+          ),
+        );
+    }
+    if (method === 'GET' && path.startsWith('/avatar/')) return other((ctx) => handleAvatar(this, ctx));
+    if (method === 'GET' && gmailList) {
+      const userId = decodeSegment(gmailList[1]!);
+      return { endpoint: 'messages.list', handle: (ctx) => this.gmail.list(ctx, userId ?? '') };
+    }
+    if (method === 'GET' && gmailGet) {
+      const userId = decodeSegment(gmailGet[1]!);
+      const messageId = decodeSegment(gmailGet[2]!) ?? '';
+      return {
+        endpoint: 'messages.get',
+        messageId,
+        handle: (ctx) => this.gmail.get(ctx, userId ?? '', messageId),
+      };
+    }
+    return other(() => notFound());
+  }
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,22 @@
+export {
+  startGoogleEmulator,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  CALLBACK_ECHO_PATH,
+} from './google-emulator';
+export { DEMO_USER, DEMO_MESSAGES } from './users';
+export { SCOPES } from './scopes';
+export { ENDPOINT_NAMES } from './types';
+export type {
+  ConsentDecision,
+  EmulatorUser,
+  EndpointName,
+  FaultSpec,
+  GoogleEmulator,
+  GoogleEmulatorOptions,
+  LatencySpec,
+  MessageSummary,
+  NewUser,
+  OAuthClientRegistration,
+  RecordedRequest,
+} from './types';

@@ -1,0 +1,1 @@
+export { start, type MongoServer, type MongoServerOptions } from './mongo-server';
