@@ -1,6 +1,6 @@
 import { MongoCredentialRepository } from '../../src/credentials/mongo-credential.repository';
 import { TokenCipher } from '../../src/credentials/token-cipher';
-import { errorCodes, Harness } from '../support/harness';
+import { errorCodes, eventually, Harness } from '../support/harness';
 
 const IDS =
   'query Page($after: String) { messages(first: 10, after: $after) { edges { node { id } } pageInfo { endCursor } } }';
@@ -38,7 +38,10 @@ describe('token lifecycle', () => {
     expect(responses.map(errorCodes).flat()).toEqual([]);
     expect(h.emulator.count('token', (r) => r.grantType === 'refresh_token')).toBe(1);
 
-    const after = await repository().findById(user.id);
+    const after = await eventually(
+      () => repository().findById(user.id),
+      (c) => c?.accessToken !== before?.accessToken,
+    );
     expect(after?.accessToken).not.toBe(before?.accessToken);
     expect(after?.accessTokenExpiresAt?.getTime()).toBeGreaterThan(Date.now());
     expect(after?.refreshToken).toBe(before?.refreshToken);
@@ -62,12 +65,15 @@ describe('token lifecycle', () => {
       const before = await repo.findById(viewer.id);
       rotating.emulator.expireAccessTokens(viewer.id);
       expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
-      await waitFor(async () => (await repo.findById(viewer.id))?.refreshToken !== before?.refreshToken);
+      await eventually(
+        () => repo.findById(viewer.id),
+        (c) => c?.refreshToken !== before?.refreshToken,
+      );
       // The old refresh token is dead now: the same instance must refresh with the rotated one...
       rotating.emulator.expireAccessTokens(viewer.id);
       expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
       // ...and so must a fresh instance reading the store.
-      await waitFor(async () => (await repo.findById(viewer.id))?.status === 'ACTIVE');
+      expect((await repo.findById(viewer.id))?.status).toBe('ACTIVE');
       rotating.gateway.services.clients.forget(viewer.id);
       rotating.emulator.expireAccessTokens(viewer.id);
       expect(errorCodes(await rotating.graphql(IDS, {}, { token }))).toEqual([]);
@@ -182,11 +188,3 @@ describe('upstream failures', () => {
     expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual([]);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -232,3 +232,17 @@ export async function followConsent(url: string): Promise<URL> {
 export function errorCodes(response: GraphQLResponse): string[] {
   return (response.body.errors ?? []).map((e) => String(e.extensions?.code));
 }
+
+/** Polls until `read` returns a value that satisfies `done` (for writes made from event handlers). */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 3000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
