@@ -62,9 +62,15 @@ export class RateLimitedError extends GatewayError {
   }
 }
 
+const UNAVAILABLE_MESSAGES = {
+  Google: 'Google is unavailable right now; try again shortly.',
+  Gmail: 'Gmail is unavailable right now; try again shortly.',
+  store: 'The credential store is unavailable right now; try again shortly.',
+} as const;
+
 export class UpstreamUnavailableError extends GatewayError {
-  constructor(service: 'Google' | 'Gmail' | 'the credential store') {
-    super(ErrorCode.UPSTREAM_UNAVAILABLE, `${service} is unavailable right now; try again shortly.`);
+  constructor(service: keyof typeof UNAVAILABLE_MESSAGES) {
+    super(ErrorCode.UPSTREAM_UNAVAILABLE, UNAVAILABLE_MESSAGES[service]);
   }
 }
 
@@ -82,47 +88,72 @@ const REQUEST_ERROR_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-export interface ErrorFormatterOptions {
-  /** Turns a known infrastructure error (e.g. MongoDB unreachable) into a gateway error; undefined otherwise. */
-  translate(error: unknown): GatewayError | undefined;
-  /** Sees every error that gets masked (to log it) and may return a request id to put in the masked error. */
-  onUnexpected(error: unknown): string | undefined;
+/** Turns a known infrastructure error (e.g. MongoDB unreachable) into a gateway error; undefined otherwise. */
+export type ErrorTranslator = (error: unknown) => GatewayError | undefined;
+
+export type ErrorClass =
+  /** Raised on purpose (or translated): its message and extensions are for the client. */
+  | { readonly kind: 'gateway'; readonly error: GatewayError }
+  /** Apollo rejected the request itself (parse, validation, variables): the client's own mistake. */
+  | { readonly kind: 'request' }
+  /** Anything else: a bug or an unknown failure, masked for the client and logged in full. */
+  | { readonly kind: 'unexpected'; readonly original: unknown };
+
+/** The one place that decides what kind of error an error is; formatError and the request log both use it. */
+export function classifyError(error: unknown, translate: ErrorTranslator): ErrorClass {
+  const unwrapped = unwrapResolverError(error);
+  // graphql-js wraps a thrown value it does not recognise as an Error (e.g. one from another realm) in a
+  // NonErrorThrown carrying it as `thrownValue`: judge what was really thrown.
+  const thrown = (unwrapped as { name?: unknown; thrownValue?: unknown } | null)?.thrownValue;
+  const original =
+    thrown !== undefined && (unwrapped as Error).name === 'NonErrorThrown' ? thrown : unwrapped;
+  const gateway = original instanceof GatewayError ? original : translate(original);
+  if (gateway !== undefined) return { kind: 'gateway', error: gateway };
+  const code = error instanceof GraphQLError ? error.extensions.code : undefined;
+  const wrapsRuntimeError = original instanceof Error && !(original instanceof GraphQLError);
+  if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code) && !wrapsRuntimeError)
+    return { kind: 'request' };
+  return { kind: 'unexpected', original };
 }
 
 /**
  * Apollo's `formatError`: keeps the gateway's own errors and Apollo's request errors, and masks everything
- * else as INTERNAL_SERVER_ERROR, so that no driver, Google or stack detail reaches a client.
+ * else as INTERNAL_SERVER_ERROR, so that no driver, Google or stack detail reaches a client. (The request log
+ * plugin adds the request id to masked errors and logs the real error under it.)
  */
 export function createErrorFormatter(
-  options: ErrorFormatterOptions,
+  translate: ErrorTranslator,
 ): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
-    const unwrapped = unwrapResolverError(error);
-    const original =
-      unwrapped instanceof GatewayError ? unwrapped : (options.translate(unwrapped) ?? unwrapped);
-    if (original instanceof GatewayError) {
-      return {
-        message: original.message,
-        ...(formatted.locations ? { locations: formatted.locations } : {}),
-        ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: { ...original.extensions },
-      };
-    }
-    const code = formatted.extensions?.code;
-    const isRequestError = typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
-    if (isRequestError && !(original instanceof Error && !(original instanceof GraphQLError))) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    const requestId = options.onUnexpected(original);
-    return {
-      message: 'Internal server error',
+    const place = {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: {
-        code: ErrorCode.INTERNAL_SERVER_ERROR,
-        ...(requestId === undefined ? {} : { requestId }),
-      },
     };
+    const classified = classifyError(error, translate);
+    switch (classified.kind) {
+      case 'gateway':
+        return {
+          message: classified.error.message,
+          ...place,
+          extensions: { ...classified.error.extensions },
+        };
+      case 'request': {
+        const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+        return { ...formatted, extensions };
+      }
+      case 'unexpected':
+        return {
+          message: 'Internal server error',
+          ...place,
+          extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+        };
+      default:
+        return assertNever(classified);
+    }
   };
+}
+
+/** Exhaustiveness check: the compiler points at every switch a new case must reach. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled case ${JSON.stringify(value)}`);
 }

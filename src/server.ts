@@ -6,7 +6,9 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import cors from 'cors';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Db } from 'mongodb';
 import { AuthService } from './auth/auth.service';
@@ -18,7 +20,13 @@ import type { EncryptionKey, GatewayConfig, GoogleConfig } from './config';
 import { MongoCredentialRepository } from './credentials/mongo-credential.repository';
 import { isMongoUnavailable } from './credentials/mongo-errors';
 import { TokenCipher } from './credentials/token-cipher';
-import { createErrorFormatter, GatewayError, UpstreamUnavailableError } from './errors';
+import {
+  classifyError,
+  createErrorFormatter,
+  ErrorCode,
+  UpstreamUnavailableError,
+  type ErrorTranslator,
+} from './errors';
 import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
 import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy } from './gmail/retry';
@@ -138,8 +146,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const schema = await buildGatewaySchema();
 
   const production = deps.config.production;
+  const armor = new ApolloArmor(QUERY_LIMITS(production)).protect();
   const apollo = new ApolloServer<GatewayContext>({
     schema,
+    validationRules: [...armor.validationRules, noSubscriptions],
+    // The token limit lives in graphql-js's parser, so a flood is a GRAPHQL_PARSE_FAILED 400 before any work.
+    parseOptions: { maxTokens: MAX_TOKENS },
     introspection: !production,
     includeStacktraceInErrorResponses: !production,
     hideSchemaDetailsFromClientErrors: production,
@@ -147,20 +159,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // main.ts owns the signals: it drains HTTP, then closes MongoDB and the stand-ins, then exits.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
-    formatError: createErrorFormatter({
-      translate: (error) =>
-        isMongoUnavailable(error) ? new UpstreamUnavailableError('the credential store') : undefined,
-      onUnexpected: (error) => {
-        logger.error({ err: error }, 'unexpected error');
-        return undefined;
-      },
-    }),
+    formatError: createErrorFormatter(translateError),
     plugins: [
+      ...armor.plugins,
       ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer })] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
-      requestLogPlugin(logger),
+      requestLogPlugin(logger, translateError),
     ],
   });
   await apollo.start();
@@ -207,6 +213,37 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   };
 }
 
+const MAX_TOKENS = 2000;
+
+/** The schema has no subscriptions: say so at validation (a 400) instead of failing in execution. */
+const noSubscriptions: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription' && context.getSchema().getSubscriptionType() == null) {
+      context.reportError(new GraphQLError('This API has no subscriptions.', { nodes: [node] }));
+    }
+  },
+});
+
+/**
+ * Limits that reject floods before any resolver runs (GRAPHQL_VALIDATION_FAILED). Tuned so that every operation
+ * in examples/operations passes with room to spare: the deepest real query (messages → edges → node → field)
+ * has depth 4 and costs well under 500 with first-page selections.
+ */
+const QUERY_LIMITS = (production: boolean): ConstructorParameters<typeof ApolloArmor>[0] => ({
+  maxDepth: { n: 8, ignoreIntrospection: true },
+  maxAliases: { n: 15 },
+  maxDirectives: { n: 20 },
+  // Enforced by the parser instead (parseOptions): armor's plugin reports it as a 500.
+  maxTokens: { enabled: false },
+  costLimit: { maxCost: 5000, ignoreIntrospection: true },
+  // Outside production, "did you mean" suggestions help people exploring the API in Sandbox.
+  blockFieldSuggestion: { enabled: production },
+});
+
+/** Infrastructure errors that belong to the public vocabulary. */
+const translateError: ErrorTranslator = (error) =>
+  isMongoUnavailable(error) ? new UpstreamUnavailableError('store') : undefined;
+
 /** Accepts a caller's request id when it is short and plain; otherwise makes one. */
 function requestIdOf(header: string | string[] | undefined): string {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
@@ -223,21 +260,37 @@ const bodyErrorHandler: ErrorRequestHandler = (error: unknown, _req, res, next) 
   next(error);
 };
 
-/** One log line per GraphQL request: request id, operation, duration, outcome. Never variables or headers. */
-function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+/**
+ * One log line per GraphQL request: request id, operation, duration, outcome (never variables or headers).
+ * An unexpected error is logged in full under the request id, which the client also gets in the masked error's
+ * `extensions.requestId`, so that the two can be matched.
+ */
+function requestLogPlugin(logger: Logger, translate: ErrorTranslator): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
-        async willSendResponse({ operationName, errors }) {
-          const codes = (errors ?? []).map((e) => {
-            const code = e.extensions?.code;
-            return e instanceof GatewayError
-              ? e.code
-              : typeof code === 'string'
-                ? code
-                : 'INTERNAL_SERVER_ERROR';
-          });
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const classified = classifyError(error, translate);
+            if (classified.kind === 'unexpected') {
+              logger.error(
+                { requestId: contextValue.requestId, err: classified.original },
+                'unexpected error',
+              );
+            }
+          }
+        },
+        async willSendResponse({ operationName, response }) {
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const codes = errors.map((e) => String(e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          if (response.body.kind === 'single' && codes.includes(ErrorCode.INTERNAL_SERVER_ERROR)) {
+            response.body.singleResult.errors = errors.map((e) =>
+              e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR
+                ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } }
+                : e,
+            );
+          }
           logger.info(
             {
               requestId: contextValue.requestId,

@@ -12,6 +12,7 @@ import type {
   ReauthorizationReason,
 } from '../credentials/credential.repository';
 import {
+  assertNever,
   BadUserInputError,
   ErrorCode,
   GatewayError,
@@ -367,8 +368,4 @@ function toMetadata(message: gmail_v1.Schema$Message): MessageMetadata {
     labelIds: message.labelIds ?? [],
     sizeEstimate: message.sizeEstimate ?? null,
   };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled case ${JSON.stringify(value)}`);
 }

@@ -153,6 +153,11 @@ export class Harness {
     );
   }
 
+  /** The in-memory MongoDB server this harness started (undefined when it uses MONGODB_URI or another's). */
+  get mongoServer(): MongoServer | undefined {
+    return this.owned.mongo;
+  }
+
   /** POSTs a GraphQL operation to /graphql, with a session token when given. */
   async graphql<T = Record<string, unknown>>(
     query: string,

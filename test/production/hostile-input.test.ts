@@ -1,0 +1,277 @@
+import { Harness } from '../support/harness';
+
+let h: Harness;
+let token: string;
+beforeAll(async () => {
+  h = await Harness.start({ production: true });
+  token = (await h.signIn()).token;
+});
+afterAll(() => h.stop());
+
+interface Probe {
+  readonly name: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const gql = (query: string, variables?: unknown, extra: Record<string, unknown> = {}): string =>
+  JSON.stringify({ query, ...(variables === undefined ? {} : { variables }), ...extra });
+const PAGE =
+  'query($first: Int, $after: String, $q: String, $labels: [String!], $spam: Boolean) { messages(first: $first, after: $after, query: $q, labelIds: $labels, includeSpamTrash: $spam) { edges { node { id } } } }';
+const page = (variables: Record<string, unknown>): Probe => ({
+  name: `messages with ${JSON.stringify(variables).slice(0, 60)}`,
+  headers: { ...JSON_HEADERS, authorization: 'SESSION' },
+  body: gql(PAGE, variables),
+});
+const nested = (depth: number): unknown => (depth === 0 ? 'x' : { a: nested(depth - 1) });
+
+const PROBES: Probe[] = [
+  {
+    name: 'text/plain body (CSRF)',
+    headers: { 'content-type': 'text/plain' },
+    body: gql('{ viewer { id } }'),
+  },
+  { name: 'no content type', headers: {}, body: gql('{ viewer { id } }') },
+  {
+    name: 'form-encoded body',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'query=%7Bviewer%7Bid%7D%7D',
+  },
+  {
+    name: 'multipart body',
+    headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    body: '--x\r\n\r\n--x--',
+  },
+  { name: 'invalid JSON', headers: JSON_HEADERS, body: '{"query": ' },
+  { name: 'empty body', headers: JSON_HEADERS, body: '' },
+  {
+    name: 'a batch (batching is off)',
+    headers: JSON_HEADERS,
+    body: `[${gql('{ viewer { id } }')},${gql('{ viewer { id } }')}]`,
+  },
+  { name: 'JSON null', headers: JSON_HEADERS, body: 'null' },
+  { name: 'JSON string', headers: JSON_HEADERS, body: '"{ viewer { id } }"' },
+  { name: 'JSON number', headers: JSON_HEADERS, body: '42' },
+  {
+    name: 'a body over the size limit',
+    headers: JSON_HEADERS,
+    body: gql(`{ viewer { id } } # ${'x'.repeat(70_000)}`),
+  },
+  { name: 'query that is a number', headers: JSON_HEADERS, body: '{"query": 7}' },
+  {
+    name: 'variables that are a string',
+    headers: JSON_HEADERS,
+    body: '{"query": "{ viewer { id } }", "variables": "x"}',
+  },
+  { name: 'no query', headers: JSON_HEADERS, body: '{"variables": {}}' },
+  {
+    name: 'a mutation over GET',
+    method: 'GET',
+    path: '/graphql?query=mutation%7BsignOut%7D',
+    headers: { 'apollo-require-preflight': 'true' },
+  },
+  {
+    name: 'GET without a query',
+    method: 'GET',
+    path: '/graphql',
+    headers: { 'apollo-require-preflight': 'true' },
+  },
+  {
+    name: 'GET from a browser (no preflight header)',
+    method: 'GET',
+    path: '/graphql?query=%7Bviewer%7Bid%7D%7D',
+  },
+  { name: 'PUT', method: 'PUT', headers: JSON_HEADERS, body: gql('{ viewer { id } }') },
+  { name: 'DELETE', method: 'DELETE', headers: JSON_HEADERS },
+  {
+    name: 'an unknown operation name',
+    headers: JSON_HEADERS,
+    body: gql('query A { viewer { id } }', {}, { operationName: 'B' }),
+  },
+  {
+    name: 'two operations without a name',
+    headers: JSON_HEADERS,
+    body: gql('query A { viewer { id } } query B { viewer { id } }'),
+  },
+  { name: 'an unknown field', headers: JSON_HEADERS, body: gql('{ inbox { id } }') },
+  { name: 'a subscription', headers: JSON_HEADERS, body: gql('subscription { viewer { id } }') },
+  { name: 'a syntax error', headers: JSON_HEADERS, body: gql('{ viewer { ') },
+  { name: '10,000 opening braces', headers: JSON_HEADERS, body: gql('{'.repeat(10_000)) },
+  {
+    name: 'a fragment cycle',
+    headers: JSON_HEADERS,
+    body: gql('{ viewer { ...A } } fragment A on Viewer { ...B } fragment B on Viewer { ...A }'),
+  },
+  {
+    name: '200 aliases',
+    headers: JSON_HEADERS,
+    body: gql(`{ ${Array.from({ length: 200 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`),
+  },
+  { name: '3,000 tokens', headers: JSON_HEADERS, body: gql(`{ viewer { ${'id '.repeat(3000)} } }`) },
+  {
+    name: '60 directives',
+    headers: JSON_HEADERS,
+    body: gql(`{ viewer ${'@include(if: true) '.repeat(60)} { id } }`),
+  },
+  {
+    name: '30 aliased pages (cost)',
+    headers: JSON_HEADERS,
+    body: gql(
+      `{ ${Array.from({ length: 14 }, (_, i) => `p${i}: messages(first: 100) { edges { cursor node { id threadId subject from to date snippet labelIds sizeEstimate } } }`).join(' ')} }`,
+    ),
+  },
+  {
+    name: 'a 50 KB string literal',
+    headers: JSON_HEADERS,
+    body: gql(`{ authorizationUrl(loginHint: "${'a'.repeat(50_000)}") { url } }`),
+  },
+  {
+    name: 'an inline number beyond Int',
+    headers: JSON_HEADERS,
+    body: gql('{ messages(first: 1e400) { edges { cursor } } }'),
+  },
+  {
+    name: 'a persisted query nobody registered',
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }),
+  },
+  {
+    name: 'a 10 KB bearer token',
+    headers: { ...JSON_HEADERS, authorization: `Bearer ${'x'.repeat(10_000)}` },
+    body: gql('{ viewer { id } }'),
+  },
+  {
+    name: 'a Latin-1 bearer token',
+    headers: { ...JSON_HEADERS, authorization: 'Bearer \u00ff\u00fe' },
+    body: gql('{ viewer { id } }'),
+  },
+  {
+    name: 'a request id with spaces',
+    headers: { ...JSON_HEADERS, 'x-request-id': 'a b c' },
+    body: gql('{ viewer { id } }'),
+  },
+  {
+    name: '__proto__ in variables',
+    headers: JSON_HEADERS,
+    body: '{"query": "query($h: String) { authorizationUrl(loginHint: $h) { url } }", "variables": {"__proto__": {"h": "x"}}}',
+  },
+  {
+    name: 'deeply nested JSON as a String variable',
+    headers: JSON_HEADERS,
+    body: gql('query($h: String) { authorizationUrl(loginHint: $h) { url } }', { h: nested(500) }),
+  },
+  {
+    name: 'exchangeCode with NUL bytes',
+    headers: JSON_HEADERS,
+    body: gql('mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }', {
+      c: 'a\u0000b',
+      s: '\u0000',
+    }),
+  },
+  {
+    name: 'exchangeCode with odd Unicode',
+    headers: JSON_HEADERS,
+    body: gql('mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }', {
+      c: '\u202e\ud83d\ude00\ud800',
+      s: '\ufeff',
+    }),
+  },
+  {
+    name: 'exchangeCode without variables',
+    headers: JSON_HEADERS,
+    body: gql('mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }'),
+  },
+  {
+    name: 'loginHint with NUL',
+    headers: JSON_HEADERS,
+    body: gql('query($h: String) { authorizationUrl(loginHint: $h) { url } }', { h: 'a\u0000@example.com' }),
+  },
+  page({ first: 'abc' }),
+  page({ first: 1e20 }),
+  page({ first: -5 }),
+  page({ first: 2147483648 }),
+  page({ first: 1.5 }),
+  page({ first: 0 }),
+  page({ after: '' }),
+  page({ after: 'x'.repeat(40_000) }),
+  page({ after: '\u0000.\u0000' }),
+  page({ q: 'from:\u0000 subject:\ud800' }),
+  page({ q: '\u202e'.repeat(3000) }),
+  page({ labels: [''] }),
+  page({ labels: Array.from({ length: 1000 }, (_, i) => `L${i}`) }),
+  page({ labels: [null] }),
+  page({ spam: 'yes' }),
+  {
+    name: 'disconnectGoogle over GET',
+    method: 'GET',
+    path: '/graphql?query=mutation%7BdisconnectGoogle%7D',
+    headers: { 'apollo-require-preflight': 'true', authorization: 'SESSION' },
+  },
+];
+
+describe('a sweep of malformed requests in production', () => {
+  it('has at least 50 probes', () => {
+    expect(PROBES.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it.each(PROBES.map((probe) => [probe.name, probe] as const))(
+    'answers %s without a 5xx, a stack trace or an unexplained error',
+    async (_name, probe) => {
+      const headers = Object.fromEntries(
+        Object.entries(probe.headers ?? {}).map(([k, v]) => [k, v === 'SESSION' ? `Bearer ${token}` : v]),
+      );
+      const response = await fetch(`${h.url}${probe.path ?? '/graphql'}`, {
+        method: probe.method ?? 'POST',
+        headers,
+        ...(probe.body === undefined ? {} : { body: probe.body }),
+      });
+      const text = await response.text();
+      expect(response.status).toBeLessThan(500);
+      expect(text).not.toMatch(/stacktrace|\n\s+at [\w.<]+ \(|node_modules|\/work\//);
+      if (response.status === 200) {
+        // Odd but valid requests may succeed; whatever fails must fail with a code the client can act on.
+        const body = JSON.parse(text) as { errors?: Array<{ extensions?: { code?: string } }> };
+        for (const error of body.errors ?? [])
+          expect(error.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+      }
+    },
+  );
+
+  it('is still serving afterwards, and the session still works', async () => {
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    expect((await h.graphql('{ viewer { email } }', {}, { token })).body.data).toEqual({
+      viewer: { email: h.emulator.demoUser.email },
+    });
+  });
+});
+
+describe('query limits', () => {
+  const PAGE_FIELDS =
+    'edges { cursor node { id threadId subject from to date snippet labelIds sizeEstimate } }';
+  it.each([
+    ['an alias flood', `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`],
+    [
+      'a cost flood',
+      `{ ${Array.from({ length: 14 }, (_, i) => `p${i}: messages(first: 100) { ${PAGE_FIELDS} }`).join(' ')} }`,
+    ],
+    ['a directive flood', `{ viewer ${'@skip(if: false) '.repeat(30)} { id } }`],
+  ])('rejects %s before any resolver runs', async (_name, query) => {
+    h.emulator.clearRequests();
+    const response = await h.graphql(query, {}, { token });
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(h.emulator.requests).toEqual([]);
+  });
+
+  it('lets a full page with every field through', async () => {
+    const response = await h.graphql(
+      `{ viewer { id email } messages(first: 100) { ${PAGE_FIELDS} pageInfo { hasNextPage endCursor } } }`,
+      {},
+      { token },
+    );
+    expect(response.body.errors).toBeUndefined();
+  });
+});

@@ -1,0 +1,60 @@
+import { errorCodes, Harness } from '../support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await Harness.start({ production: true });
+});
+afterAll(() => h.stop());
+
+describe('NODE_ENV=production', () => {
+  it('turns introspection off', async () => {
+    const response = await h.graphql('{ __schema { types { name } } }');
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+
+  it('gives no "did you mean" suggestions', async () => {
+    const response = await h.graphql('{ viewr { id } }');
+    expect(errorCodes(response)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(JSON.stringify(response.body)).not.toMatch(/Did you mean/i);
+  });
+
+  it('serves no landing page', async () => {
+    const page = await fetch(`${h.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toMatch(/<html/i);
+  });
+
+  it('masks an unexpected error as INTERNAL_SERVER_ERROR with a request id that the log line carries with the real error', async () => {
+    const { token, viewer } = await h.signIn();
+    // A document no code path writes: the resolver then fails in a way nobody planned for.
+    await h.db.collection('credentials').updateOne({ _id: viewer.id as never }, { $unset: { email: '' } });
+    const response = await h.graphql(
+      '{ viewer { id email } }',
+      {},
+      { token, headers: { 'x-request-id': 'req-42' } },
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({
+        message: 'Internal server error',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' },
+      }),
+    ]);
+    expect(JSON.stringify(response.body)).not.toMatch(/stacktrace|at \w+ \(/);
+    const logged = h.logLines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        requestId: 'req-42',
+        msg: 'unexpected error',
+        err: expect.anything(),
+      }),
+    );
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        requestId: 'req-42',
+        outcome: 'error',
+        errorCodes: ['INTERNAL_SERVER_ERROR'],
+      }),
+    );
+  });
+});
