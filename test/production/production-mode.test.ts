@@ -58,3 +58,46 @@ describe('NODE_ENV=production', () => {
     );
   });
 });
+
+describe('HTTP protections', () => {
+  it('allows browser calls only from CORS_ORIGINS', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${h.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,authorization',
+        },
+      });
+    const allowed = await preflight('http://127.0.0.1:5173');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+    const foreign = await preflight('https://evil.example');
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers 413 to a body over the limit and 400 to a simple cross-site POST (CSRF prevention)', async () => {
+    const big = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ viewer { id } } #${'x'.repeat(70_000)}` }),
+    });
+    expect(big.status).toBe(413);
+    const simple = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: 'mutation { signOut }' }),
+    });
+    expect(simple.status).toBe(400);
+  });
+
+  it('refuses batched requests', async () => {
+    const batch = await fetch(`${h.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ viewer { id } }' }, { query: '{ viewer { id } }' }]),
+    });
+    expect(batch.status).toBe(400);
+  });
+});

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { followConsent } from '../support/harness';
+
+const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+async function until<T>(read: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('SIGTERM', () => {
+  it('lets in-flight requests complete, then exits 0', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0' },
+      stdio: 'pipe',
+    });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      const port = await until(() => /"port":(\d+)[^\n]*"gateway listening"/.exec(out)?.[1], 20_000);
+      const emulator = await until(
+        () => /Google is EMULATED at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1],
+        1000,
+      );
+      const api = `http://127.0.0.1:${port}/graphql`;
+      const post = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
+        const response = await fetch(api, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { status: response.status, body: (await response.json()) as { data?: Record<string, never> } };
+      };
+      const control = (path: string, body: unknown) =>
+        fetch(`${emulator}/__emulator/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+
+      // Sign in through the emulator (a queued decision skips its consent page).
+      await control('next-consent', { email: 'demo@example.com' });
+      const start = await post('{ authorizationUrl { url } }');
+      const redirect = await followConsent(
+        (start.body.data as { authorizationUrl: { url: string } }).authorizationUrl.url,
+      );
+      const signIn = await post(
+        'mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }',
+        {
+          c: redirect.searchParams.get('code'),
+          s: redirect.searchParams.get('state'),
+        },
+      );
+      const token = (signIn.body.data as { exchangeCode: { sessionToken: string } }).exchangeCode
+        .sessionToken;
+
+      // Slow Gmail down, start requests, and stop the gateway while they wait on it.
+      await control('latency', { endpoint: 'messages.list', distribution: 'fixed', ms: 800 });
+      const inFlight = Array.from({ length: 3 }, () =>
+        post('{ messages(first: 3) { edges { node { id } } } }', {}, token),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      child.kill('SIGTERM');
+
+      const responses = await Promise.all(inFlight);
+      for (const response of responses) {
+        expect(response.status).toBe(200);
+        expect((response.body.data as { messages: { edges: unknown[] } }).messages.edges).toHaveLength(3);
+      }
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 40_000);
+});
