@@ -165,7 +165,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer })] : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+        : ApolloServerPluginLandingPageLocalDefault({
+            embed: true,
+            includeCookies: false,
+            document: SANDBOX_DOCUMENT,
+            headers: { Authorization: 'Bearer <sessionToken from exchangeCode>' },
+          }),
       requestLogPlugin(logger, translateError),
     ],
   });
@@ -214,6 +219,28 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 }
 
 const MAX_TOKENS = 2000;
+
+/** What Apollo Sandbox opens with outside production: the sign-in steps, then a first page of mail. */
+const SANDBOX_DOCUMENT = `# 1. Run StartSignIn and open the returned url in a browser tab; consent.
+# 2. Copy code and state from the page Google redirects to, and run SignIn with them.
+# 3. Put the sessionToken in the Authorization header (Headers panel): Bearer <sessionToken>.
+# 4. Run Inbox. Errors with extensions.authorizationUrl mean: send the user there.
+query StartSignIn {
+  authorizationUrl { url state expiresAt }
+}
+
+mutation SignIn($code: String!, $state: String!) {
+  exchangeCode(code: $code, state: $state) { sessionToken viewer { email } }
+}
+
+query Inbox($query: String, $after: String) {
+  viewer { email status }
+  messages(first: 20, query: $query, after: $after) {
+    edges { cursor node { id subject from date snippet } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
 
 /** The schema has no subscriptions: say so at validation (a 400) instead of failing in execution. */
 const noSubscriptions: ValidationRule = (context) => ({
