@@ -30,7 +30,7 @@ describe('SIGTERM', () => {
         1000,
       );
       const api = `http://127.0.0.1:${port}/graphql`;
-      const post = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
+      const post = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string) => {
         const response = await fetch(api, {
           method: 'POST',
           headers: {
@@ -39,7 +39,7 @@ describe('SIGTERM', () => {
           },
           body: JSON.stringify({ query, variables }),
         });
-        return { status: response.status, body: (await response.json()) as { data?: Record<string, never> } };
+        return { status: response.status, body: (await response.json()) as { data: T } };
       };
       const control = (path: string, body: unknown) =>
         fetch(`${emulator}/__emulator/${path}`, {
@@ -75,7 +75,7 @@ describe('SIGTERM', () => {
       const responses = await Promise.all(inFlight);
       for (const response of responses) {
         expect(response.status).toBe(200);
-        expect((response.body.data as { messages: { edges: unknown[] } }).messages.edges).toHaveLength(3);
+        expect(response.body.data.messages.edges).toHaveLength(3);
       }
       expect(await exited).toBe(0);
     } finally {
