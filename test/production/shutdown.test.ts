@@ -67,7 +67,11 @@ describe('SIGTERM', () => {
       // Slow Gmail down, start requests, and stop the gateway while they wait on it.
       await control('latency', { endpoint: 'messages.list', distribution: 'fixed', ms: 800 });
       const inFlight = Array.from({ length: 3 }, () =>
-        post('{ messages(first: 3) { edges { node { id } } } }', {}, token),
+        post<{ messages: { edges: unknown[] } }>(
+          '{ messages(first: 3) { edges { node { id } } } }',
+          {},
+          token,
+        ),
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
       child.kill('SIGTERM');
