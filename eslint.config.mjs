@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'examples/**/generated/'] },
+  { ignores: ['**/dist/', 'coverage/', 'node_modules/', 'examples/**/generated/', 'test-artifacts/'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,7 +14,8 @@ export class Message {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A short plain-text excerpt of the body, as Gmail makes it.',
+    description:
+      'A short excerpt of the body, exactly as Gmail makes it: HTML-escaped (e.g. `We&#39;ll`). Decode the entities for display and insert the result as text, never as HTML.',
   })
   snippet?: string | null;
 

@@ -1,0 +1,68 @@
+import type { Page } from './app';
+import { h } from './dom';
+import { errorContent } from './error-banner';
+import { gatewayErrorOf } from './gateway-error';
+import { ExchangeCodeDocument } from './generated/graphql';
+import { saveSessionToken, takePendingState } from './session-store';
+
+/**
+ * `/callback`: Google sends the browser here with `code` and `state` (or `error`). The state must be the one
+ * this tab stored before leaving; anything else is not our sign-in (a forged or replayed link), so it is not
+ * exchanged.
+ */
+export const callbackPage: Page = ({ client, root, navigate }) => {
+  const params = new URLSearchParams(window.location.search);
+  const code = params.get('code');
+  const state = params.get('state');
+  const denied = params.get('error');
+  const expected = takePendingState();
+  // The code is single-use and must not stay in the address bar, the history or a bookmark.
+  window.history.replaceState(null, '', '/callback');
+
+  const title = h('h1', { id: 'page-title', tabindex: '-1' }, 'Signing in…');
+  const body = h(
+    'div',
+    { role: 'status', 'data-testid': 'callback-status' },
+    h('p', {}, 'Finishing sign-in with Google…'),
+  );
+  root.append(
+    h(
+      'section',
+      { class: 'card narrow', 'aria-labelledby': 'page-title', 'data-testid': 'callback-page' },
+      title,
+      body,
+    ),
+  );
+
+  const startAgain = () =>
+    h('p', {}, h('a', { href: '/', 'data-testid': 'start-again-link' }, 'Back to the start page'));
+  const fail = (message: string | Node[]) => {
+    title.textContent = 'Sign-in did not complete';
+    body.setAttribute('role', 'alert');
+    body.dataset['testid'] = 'callback-error';
+    body.replaceChildren(...(typeof message === 'string' ? [h('p', {}, message)] : message), startAgain());
+  };
+
+  if (denied !== null) {
+    fail(denied === 'access_denied' ? 'You cancelled the sign-in at Google.' : `Google answered: ${denied}.`);
+  } else if (code === null || state === null) {
+    fail('This page expects a sign-in response from Google, and this is not one.');
+  } else if (expected === null || state !== expected) {
+    fail(
+      'This sign-in response does not match a sign-in started in this tab, so it was not used. ' +
+        'If you started signing in elsewhere, start again here.',
+    );
+  } else {
+    client
+      .mutate({ mutation: ExchangeCodeDocument, variables: { code, state } })
+      .then(async ({ data }) => {
+        if (data === undefined || data === null) throw new Error('The gateway returned no session.');
+        saveSessionToken(data.exchangeCode.sessionToken);
+        // Nothing cached under a previous session may show up under this one.
+        await client.clearStore();
+        navigate('/', { replace: true });
+      })
+      .catch((error: unknown) => fail(errorContent(gatewayErrorOf(error))));
+  }
+  return () => {};
+};

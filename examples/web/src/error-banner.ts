@@ -1,0 +1,44 @@
+import { h } from './dom';
+import type { GatewayError } from './gateway-error';
+import { rememberStateOf } from './session-store';
+
+/**
+ * The gateway's error rule, as a user sees it: a readable message, and when the error carries
+ * `extensions.authorizationUrl`, a "Reconnect" link straight to that consent URL.
+ */
+export function errorContent(error: GatewayError): Node[] {
+  const nodes: Node[] = [h('p', {}, describe(error))];
+  if (error.authorizationUrl !== undefined) nodes.push(reconnectLink(error.authorizationUrl));
+  return nodes;
+}
+
+function describe(error: GatewayError): string {
+  switch (error.code) {
+    case 'UNAUTHENTICATED':
+      return 'Your session has ended. Reconnect your Gmail account to continue.';
+    case 'CREDENTIALS_REVOKED':
+    case 'NO_REFRESH_TOKEN':
+      return 'Google no longer lets this app read your mail (access was revoked or has expired). Reconnect to continue.';
+    case 'INSUFFICIENT_SCOPE':
+      return 'Read access to Gmail was not granted. Reconnect and leave the Gmail permission ticked.';
+    case 'INVALID_STATE':
+    case 'CODE_EXCHANGE_FAILED':
+      return 'This sign-in has expired or was already used. Start again.';
+    case 'RATE_LIMITED':
+      return 'Gmail is busy right now. Try again in a moment.';
+    case 'UPSTREAM_UNAVAILABLE':
+      return 'Gmail cannot be reached right now. Try again in a moment.';
+    default:
+      return error.message;
+  }
+}
+
+function reconnectLink(url: string): HTMLAnchorElement {
+  const link = h('a', { href: url, class: 'button primary', 'data-testid': 'reconnect-link' }, 'Reconnect');
+  // The callback page only accepts the state of a sign-in this tab started: remember the one in this URL
+  // before the browser follows it (a middle click opens a tab that starts with a copy of sessionStorage).
+  const remember = () => rememberStateOf(url);
+  link.addEventListener('click', remember);
+  link.addEventListener('auxclick', remember);
+  return link;
+}

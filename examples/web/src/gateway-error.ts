@@ -1,0 +1,44 @@
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client';
+import type { GraphQLFormattedError } from 'graphql';
+
+/** What the client needs from a failed request: the gateway's error code and, when present, how to fix it. */
+export interface GatewayError {
+  readonly code: string | undefined;
+  readonly message: string;
+  /** Present on errors that a new consent fixes: send the user there. */
+  readonly authorizationUrl: string | undefined;
+}
+
+/** Reads the gateway's error contract (`extensions.code`, `extensions.authorizationUrl`) off any failure. */
+export function gatewayErrorOf(error: unknown): GatewayError {
+  const errors = graphQLErrorsOf(error);
+  const first = errors.find((e) => typeof e.extensions?.['authorizationUrl'] === 'string') ?? errors[0];
+  if (first !== undefined) {
+    const code = first.extensions?.['code'];
+    const url = first.extensions?.['authorizationUrl'];
+    return {
+      code: typeof code === 'string' ? code : undefined,
+      message: first.message,
+      authorizationUrl: typeof url === 'string' ? url : undefined,
+    };
+  }
+  return {
+    code: undefined,
+    message: error instanceof Error ? error.message : 'Something went wrong.',
+    authorizationUrl: undefined,
+  };
+}
+
+function graphQLErrorsOf(error: unknown): readonly GraphQLFormattedError[] {
+  if (CombinedGraphQLErrors.is(error)) return error.errors;
+  // A non-2xx answer that still carries a GraphQL body (e.g. `application/json` with a 4xx status).
+  if (ServerError.is(error)) {
+    try {
+      const body = JSON.parse(error.bodyText) as { errors?: GraphQLFormattedError[] };
+      return Array.isArray(body.errors) ? body.errors : [];
+    } catch {
+      return [];
+    }
+  }
+  return [];
+}
