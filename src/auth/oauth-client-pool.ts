@@ -53,6 +53,11 @@ export class OAuthClientPool {
     return client;
   }
 
+  /** When the tokens held by the user's client were issued, if this instance holds one. */
+  tokensIssuedAt(userId: string): Date | undefined {
+    return this.clients.peek(userId)?.issuedAt;
+  }
+
   /** Drops a user's client (after a revocation, a new consent or a disconnect). */
   forget(userId: string): void {
     this.clients.delete(userId);

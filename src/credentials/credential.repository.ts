@@ -78,8 +78,16 @@ export interface CredentialRepository {
    */
   updateTokens(userId: string, refresh: TokenRefresh): Promise<void>;
 
-  /** Marks the credential as needing a new consent and drops the tokens that can no longer work. */
-  markNeedsReauthorization(userId: string, reason: ReauthorizationReason): Promise<void>;
+  /**
+   * Marks the credential as needing a new consent and drops the tokens that can no longer work. With
+   * `failedTokensIssuedAt` (when the tokens that failed were issued), a credential holding newer tokens — a
+   * consent that landed while the failing call was in flight — is left alone. Returns whether it was marked.
+   */
+  markNeedsReauthorization(
+    userId: string,
+    reason: ReauthorizationReason,
+    failedTokensIssuedAt?: Date,
+  ): Promise<boolean>;
 
   /** Deletes the credential; false when there was none. */
   delete(userId: string): Promise<boolean>;

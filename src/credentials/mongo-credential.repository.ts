@@ -150,8 +150,17 @@ export class MongoCredentialRepository implements CredentialRepository {
     );
   }
 
-  async markNeedsReauthorization(userId: string, reason: ReauthorizationReason): Promise<void> {
-    await this.collection.updateOne({ _id: userId }, this.needsReauthorization(reason));
+  async markNeedsReauthorization(
+    userId: string,
+    reason: ReauthorizationReason,
+    failedTokensIssuedAt?: Date,
+  ): Promise<boolean> {
+    const filter =
+      failedTokensIssuedAt === undefined
+        ? { _id: userId }
+        : { _id: userId, tokensIssuedAt: { $lte: failedTokensIssuedAt } };
+    const result = await this.collection.updateOne(filter, this.needsReauthorization(reason));
+    return result.modifiedCount === 1;
   }
 
   async delete(userId: string): Promise<boolean> {

@@ -130,9 +130,13 @@ export class MailboxService {
 
   /** Marks the credential and answers CREDENTIALS_REVOKED with a consent URL for that account. */
   async revoke(credential: Credential, reason: ReauthorizationReason): Promise<ReauthorizationRequiredError> {
-    await this.deps.credentials.markNeedsReauthorization(credential.userId, reason);
+    // Only the tokens that failed are condemned: a consent that landed meanwhile wrote newer ones, which stay.
+    const failed = this.deps.clients.tokensIssuedAt(credential.userId) ?? credential.tokensIssuedAt;
+    const marked = await this.deps.credentials.markNeedsReauthorization(credential.userId, reason, failed);
     this.deps.clients.forget(credential.userId);
-    this.deps.logger.warn({ userId: credential.userId, reason }, 'google credential needs reauthorization');
+    if (marked) {
+      this.deps.logger.warn({ userId: credential.userId, reason }, 'google credential needs reauthorization');
+    }
     return this.revokedError(credential);
   }
 

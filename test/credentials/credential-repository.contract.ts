@@ -328,8 +328,37 @@ export function credentialRepositoryContract(
         },
       );
 
+      it('leaves a credential alone when it holds tokens newer than the ones that failed', async () => {
+        const failedWith = clock.now();
+        await repository.saveConsent(grant({ issuedAt: failedWith }));
+        clock.advance(60_000);
+        await repository.saveConsent(grant({ issuedAt: clock.now(), refreshToken: 'newer-refresh-token' }));
+
+        expect(
+          await repository.markNeedsReauthorization(ada.userId, 'REFRESH_TOKEN_REVOKED', failedWith),
+        ).toBe(false);
+
+        expect(await repository.findById(ada.userId)).toMatchObject({
+          status: 'ACTIVE',
+          refreshToken: 'newer-refresh-token',
+        });
+      });
+
+      it('marks a credential whose stored tokens are the ones that failed', async () => {
+        const failedWith = clock.now();
+        await repository.saveConsent(grant({ issuedAt: failedWith }));
+
+        expect(
+          await repository.markNeedsReauthorization(ada.userId, 'REFRESH_TOKEN_REVOKED', failedWith),
+        ).toBe(true);
+
+        expect(await repository.findById(ada.userId)).toMatchObject({ status: 'NEEDS_REAUTHORIZATION' });
+      });
+
       it('creates nothing for a user without a credential', async () => {
-        await repository.markNeedsReauthorization('unknown-user', 'REFRESH_TOKEN_REVOKED');
+        expect(await repository.markNeedsReauthorization('unknown-user', 'REFRESH_TOKEN_REVOKED')).toBe(
+          false,
+        );
 
         expect(await raw.countDocuments({})).toBe(0);
       });
