@@ -250,13 +250,18 @@ describeInBrowser('the example web client in a real browser', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
-  step('a callback with a state this tab did not start is refused without an exchange', async () => {
-    const before = operations.length;
-    await page.goto(`${gateway!.origin}/callback?code=forged-code&state=forged-state`);
-    await page.getByTestId('callback-error').waitFor();
-    expect(await page.getByTestId('callback-error').textContent()).toContain('does not match');
-    expect(operations.slice(before)).not.toContain('ExchangeCode');
-  });
+  step(
+    'a callback with a state this tab did not start is refused without an exchange, and left in the address bar',
+    async () => {
+      const before = operations.length;
+      await page.goto(`${gateway!.origin}/callback?code=forged-code&state=forged-state`);
+      await page.getByTestId('callback-error').waitFor();
+      expect(await page.getByTestId('callback-error').textContent()).toContain('does not match');
+      expect(operations.slice(before)).not.toContain('ExchangeCode');
+      // Not this tab's sign-in: the code stays in the address bar for whoever started it (curl, Sandbox).
+      expect(page.url()).toBe(`${gateway!.origin}/callback?code=forged-code&state=forged-state`);
+    },
+  );
 
   step('nothing left loopback and no page logged an error', async () => {
     expect(offLoopback).toEqual([]);

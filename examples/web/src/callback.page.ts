@@ -16,8 +16,10 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
   const state = params.get('state');
   const denied = params.get('error');
   const expected = takePendingState();
-  // The code is single-use and must not stay in the address bar, the history or a bookmark.
-  window.history.replaceState(null, '', '/callback');
+  const ours = code !== null && state !== null && state === expected;
+  // A code this tab exchanges is single-use and must not stay in the address bar, the history or a bookmark.
+  // One it did not start is left where it is: someone signing in with curl or Apollo Sandbox copies it from there.
+  if (ours || denied !== null) window.history.replaceState(null, '', '/callback');
 
   const title = h('h1', { id: 'page-title', tabindex: '-1' }, 'Signing in…');
   const body = h(
@@ -47,10 +49,11 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
     fail(denied === 'access_denied' ? 'You cancelled the sign-in at Google.' : `Google answered: ${denied}.`);
   } else if (code === null || state === null) {
     fail('This page expects a sign-in response from Google, and this is not one.');
-  } else if (expected === null || state !== expected) {
+  } else if (!ours) {
     fail(
       'This sign-in response does not match a sign-in started in this tab, so it was not used. ' +
-        'If you started signing in elsewhere, start again here.',
+        'If you started it with curl or Apollo Sandbox, pass the code and state from the address bar to ' +
+        'exchangeCode there; otherwise start again here.',
     );
   } else {
     client
