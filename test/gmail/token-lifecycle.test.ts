@@ -182,7 +182,10 @@ describe('upstream failures', () => {
     const { user, token } = await newUser('tokenless@example.com');
     h.emulator.expireAccessTokens(user.id);
     h.emulator.injectFault('token', { status: 500, times: Infinity });
+    h.emulator.clearRequests();
     expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual(['UPSTREAM_UNAVAILABLE']);
+    // Retried (google-auth-library's own retries, within the gateway's budget), never taken for a revocation.
+    expect(h.emulator.count('token', (r) => r.grantType === 'refresh_token')).toBeGreaterThan(1);
     expect((await repository().findById(user.id))?.status).toBe('ACTIVE');
     h.emulator.clearFaults();
     expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual([]);
