@@ -185,7 +185,8 @@ describe('upstream failures', () => {
     h.emulator.clearRequests();
     expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual(['UPSTREAM_UNAVAILABLE']);
     // Retried (google-auth-library's own retries, within the gateway's budget), never taken for a revocation.
-    expect(h.emulator.count('token', (r) => r.grantType === 'refresh_token')).toBeGreaterThan(1);
+    // (A faulted request is answered before its body is read, so the log has no grant type for it.)
+    expect(h.emulator.count('token', (r) => r.status === 500)).toBeGreaterThan(1);
     expect((await repository().findById(user.id))?.status).toBe('ACTIVE');
     h.emulator.clearFaults();
     expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual([]);
