@@ -21,6 +21,18 @@ describe('sessions', () => {
     expect(odd.body).toEqual({ data: { viewer: null } });
   });
 
+  it('answers viewer { id } from the session, and the other fields from the stored credential', async () => {
+    const { token, viewer } = await h.signIn();
+    expect((await h.graphql('{ viewer { id __typename } }', {}, { token })).body.data).toEqual({
+      viewer: { id: viewer.id, __typename: 'Viewer' },
+    });
+    expect(
+      (await h.graphql('{ viewer { ...V } } fragment V on Viewer { id status }', {}, { token })).body.data,
+    ).toEqual({
+      viewer: { id: viewer.id, status: 'ACTIVE' },
+    });
+  });
+
   it('expires a session after SESSION_TTL_SECONDS', async () => {
     const { token } = await h.signIn();
     clock = new Date(clock.getTime() + 3599 * 1000);
