@@ -38,12 +38,18 @@ export class Collection {
    * Callers still apply the whole filter.
    */
   candidates(filter: Doc): Iterable<Doc> {
-    const id = filter._id;
-    if (id === undefined || id === null || isDoc(id) || Array.isArray(id) || id instanceof RegExp) {
-      return this.all();
-    }
-    const doc = this.documents.get(canonicalKey(id));
+    if (!isScalarId(filter._id)) return this.all();
+    const doc = this.documents.get(canonicalKey(filter._id));
     return doc ? [doc] : [];
+  }
+
+  /**
+   * The complete answer to a filter that is exactly `{ _id: <scalar> }` (the commonest read: a document by its
+   * key), straight from the `_id` map; undefined for any other filter, which then goes through the query engine.
+   */
+  matchById(filter: Doc): Doc[] | undefined {
+    for (const field in filter) if (field !== '_id') return undefined;
+    return isScalarId(filter._id) ? [...this.candidates(filter)] : undefined;
   }
 
   /** Stores a new document (which the caller gives up), or throws the DuplicateKeyError of the first unique index. */
@@ -232,4 +238,9 @@ function validateNamespace(db: string, name: string): void {
   if (name === '' || name.includes('$') || name.includes('\0') || name.startsWith('.')) {
     throw new CommandError('InvalidNamespace', `Invalid collection name: ${name}`);
   }
+}
+
+/** An `_id` the `_id` map can look up: not a query operator document, array, regular expression or null. */
+function isScalarId(id: unknown): boolean {
+  return !(id === undefined || id === null || isDoc(id) || Array.isArray(id) || id instanceof RegExp);
 }

@@ -27,13 +27,17 @@ const find: CommandHandler = (args, context) => {
   const name = args.collectionName();
   const filter = args.optionalDoc('filter') ?? {};
   const collection = context.engine.collection(context.db, name);
-  const results = findDocuments(collection?.candidates(filter) ?? [], {
+  const options = {
     filter,
     sort: args.optionalDoc('sort'),
     projection: args.optionalDoc('projection'),
     skip: args.optionalInteger('skip'),
     limit: args.optionalInteger('limit'),
-  });
+  };
+  // At most one document matches `{ _id: <scalar> }`, so sort and limit change nothing; a projection or skip
+  // still goes through the query engine.
+  const byId = options.projection === undefined && !options.skip ? collection?.matchById(filter) : undefined;
+  const results = byId ?? findDocuments(collection?.candidates(filter) ?? [], options);
   const batch = context.cursors.open(`${context.db}.${name}`, results, {
     batchSize: args.optionalInteger('batchSize'),
     singleBatch: args.optionalBoolean('singleBatch'),

@@ -41,6 +41,28 @@ describe('mongo-server: documents through the driver', () => {
     expect(await collection.findOne({ _id: insertedId })).toEqual({ _id: insertedId, subject: 'hello' });
   });
 
+  it('finds a document by _id alone, with a projection, with skip, and by a number of another type', async () => {
+    const people = await seeded('by_id');
+    const numbers = db.collection<TestDoc>('by_numeric_id');
+    await numbers.insertOne({ _id: 7, label: 'seven' } as TestDoc);
+
+    expect(await people.findOne({ _id: 'bob' })).toEqual({
+      _id: 'bob',
+      name: 'Bob',
+      age: 25,
+      tags: ['code'],
+      address: { city: 'Paris' },
+    });
+    expect(await people.findOne({ _id: 'bob' }, { projection: { name: 1, _id: 0 } })).toEqual({
+      name: 'Bob',
+    });
+    expect(await people.find({ _id: 'bob' }).skip(1).toArray()).toEqual([]);
+    expect(await people.findOne({ _id: 'nobody' })).toBeNull();
+    expect(await people.findOne({ _id: 'bob', age: 99 })).toBeNull();
+    expect(await numbers.findOne({ _id: new Double(7) })).toEqual({ _id: 7, label: 'seven' });
+    expect(await numbers.findOne({ _id: Long.fromNumber(7) })).toEqual({ _id: 7, label: 'seven' });
+  });
+
   it('returns ObjectId, Date, Long, Binary, Decimal128, UUID, nested documents and arrays as they were written', async () => {
     const collection = db.collection<TestDoc>('bson_types');
     const written = {
