@@ -55,6 +55,8 @@ export interface GatewayConfig {
   /** null means local mode: a random key for this process, with a warning (tokens do not survive a restart). */
   readonly tokenEncryptionKeys: readonly EncryptionKey[] | null;
   readonly sessionTtlSeconds: number;
+  /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
+  readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
 }
@@ -193,6 +195,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     mongodbDb: value('MONGODB_DB') ?? 'gmail_gateway',
     tokenEncryptionKeys,
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 366 * 24 * 3600),
+    metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
     corsOrigins,
   };
   if (problems.length > 0) throw new ConfigError(problems);

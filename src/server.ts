@@ -39,7 +39,6 @@ export interface GatewayTuning {
   readonly retry: RetryPolicy;
   readonly retryClock?: RetryClock;
   readonly metadataConcurrency: number;
-  readonly metadataCacheSize: number;
   readonly labelFreshnessMs: number;
   readonly maxOAuthClients: number;
   /** Largest request body accepted; larger ones get 413. */
@@ -49,7 +48,6 @@ export interface GatewayTuning {
 export const DEFAULT_TUNING: GatewayTuning = {
   retry: DEFAULT_RETRY_POLICY,
   metadataConcurrency: 20,
-  metadataCacheSize: 50_000,
   labelFreshnessMs: 30_000,
   maxOAuthClients: 10_000,
   bodyLimitBytes: 64 * 1024,
@@ -138,7 +136,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     retry: tuning.retry,
     ...(tuning.retryClock ? { clock: tuning.retryClock } : {}),
     metadataConcurrency: tuning.metadataConcurrency,
-    metadataCacheSize: tuning.metadataCacheSize,
+    metadataCacheBytes: deps.config.metadataCacheMB * 2 ** 20,
     labelFreshnessMs: tuning.labelFreshnessMs,
     now: () => now().getTime(),
   });
@@ -178,6 +176,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 
   const handler = express();
   handler.disable('x-powered-by');
+  // GraphQL answers are not revalidated by ETag (clients cache by query, not by URL); hashing each body costs CPU.
+  handler.set('etag', false);
   handler.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       mongodbDb: 'gmail_gateway',
       tokenEncryptionKeys: null,
       sessionTtlSeconds: 7 * 24 * 3600,
+      metadataCacheMB: 16,
       corsOrigins: null,
     });
     expect(config.scopes).toEqual(DEFAULT_SCOPES);
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
       CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
       TOKEN_ENCRYPTION_KEYS: `${key('new')},${key('old')}`,
       SESSION_TTL_SECONDS: '3600',
+      METADATA_CACHE_MB: '64',
       PORT: '8080',
     });
     expect(config.google?.authUrl).toBe('http://127.0.0.1:9000/o/oauth2/v2/auth');
@@ -84,6 +86,7 @@ describe('loadConfig', () => {
     expect(config.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(config.tokenEncryptionKeys?.map((k) => k.id)).toEqual(['new', 'old']);
     expect(config.sessionTtlSeconds).toBe(3600);
+    expect(config.metadataCacheMB).toBe(64);
     expect(config.port).toBe(8080);
   });
 
@@ -97,8 +100,9 @@ describe('loadConfig', () => {
       GOOGLE_SCOPES: 'openid email',
       CORS_ORIGINS: 'https://app.example.com/path',
       LOG_LEVEL: 'loud',
+      METADATA_CACHE_MB: '1.5',
     });
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
     expect(problems.join('\n')).not.toContain(badKey.slice(3));
   });
 

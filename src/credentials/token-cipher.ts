@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import type { EncryptionKey } from '../config';
 
 /**
@@ -60,12 +67,13 @@ export class TokenDecryptionError extends Error {
  * user id and field name), so a value copied to another document or field fails to decrypt.
  */
 export class TokenCipher {
-  private readonly current: { readonly id: string; readonly key: Buffer };
-  private readonly keys: ReadonlyMap<string, Buffer>;
+  private readonly current: { readonly id: string; readonly key: KeyObject };
+  /** KeyObjects, made once: node:crypto checks a raw Buffer key on every cipher it creates, at a cost. */
+  private readonly keys: ReadonlyMap<string, KeyObject>;
 
   constructor(keyring: readonly EncryptionKey[]) {
     if (keyring.length === 0) throw new Error('TokenCipher needs at least one encryption key');
-    const keys = new Map<string, Buffer>();
+    const keys = new Map<string, KeyObject>();
     for (const { id, key } of keyring) {
       if (!KEY_ID.test(id)) throw new Error(`encryption key id "${id}" must match ${KEY_ID.source}`);
       // The message names the key by id and length only, never by its bytes.
@@ -73,7 +81,10 @@ export class TokenCipher {
         throw new Error(`encryption key "${id}" must be ${KEY_BYTES} bytes, got ${key.length}`);
       }
       if (keys.has(id)) throw new Error(`encryption key id "${id}" appears twice`);
-      keys.set(id, Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), HKDF_INFO, KEY_BYTES)));
+      keys.set(
+        id,
+        createSecretKey(Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), HKDF_INFO, KEY_BYTES))),
+      );
     }
     this.keys = keys;
     const first = keyring[0]!;

@@ -15,19 +15,42 @@ export interface Connection<T> {
   };
 }
 
+/**
+ * An edge whose cursor is computed when first read: signing a cursor costs an HMAC, and most pages are read
+ * for their nodes and `endCursor` only. GraphQL's default resolver reads the getter like any property.
+ */
+class LazyEdge<T> implements Edge<T> {
+  private signed: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly sign: () => string,
+  ) {}
+
+  get cursor(): string {
+    return (this.signed ??= this.sign());
+  }
+}
+
 export function buildConnection<T>(
   nodes: readonly T[],
   page: { readonly hasNextPage: boolean; readonly hasPreviousPage: boolean },
   cursorOf: (node: T, index: number) => string,
 ): Connection<T> {
-  const edges = nodes.map((node, index) => ({ cursor: cursorOf(node, index), node }));
+  const edges: Edge<T>[] = nodes.map((node, index) => new LazyEdge(node, () => cursorOf(node, index)));
+  const first = edges[0];
+  const last = edges.at(-1);
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return first?.cursor ?? null;
+      },
+      get endCursor() {
+        return last?.cursor ?? null;
+      },
     },
   };
 }

@@ -197,6 +197,27 @@ describe('message metadata', () => {
     expect(h.emulator.count('messages.get')).toBe(0);
   });
 
+  it('keeps no metadata when METADATA_CACHE_MB is 0: the same page reads it from Gmail again', async () => {
+    const uncached = await Harness.start({ metadataCacheMB: 0 });
+    try {
+      const user = uncached.emulator.addUser({ email: 'no-cache@example.com', messages: 30 });
+      const { token } = await uncached.signIn(user.email);
+      const query = `query { messages(first: 10) { edges { node { id subject } } } }`;
+      await uncached.graphql(query, {}, { token });
+      uncached.emulator.clearRequests();
+      const again = await uncached.graphql<Page>(query, {}, { token });
+      expect(again.body.data!.messages.edges.map((e) => e.node.subject)).toEqual(
+        uncached.emulator
+          .messagesOf(user.id)
+          .slice(0, 10)
+          .map((m) => m.subject),
+      );
+      expect(uncached.emulator.count('messages.get')).toBe(10);
+    } finally {
+      await uncached.stop();
+    }
+  });
+
   it('treats a message Gmail no longer has as empty metadata, not as a failed page', async () => {
     const user = h.emulator.addUser({ email: 'deleter@example.com', messages: 10 });
     const { token } = await h.signIn(user.email);

@@ -44,6 +44,8 @@ export interface HarnessOptions {
   readonly google?: GoogleEmulator;
   readonly production?: boolean;
   readonly sessionTtlSeconds?: number;
+  /** METADATA_CACHE_MB; the default budget when absent. */
+  readonly metadataCacheMB?: number;
   readonly now?: () => Date;
 }
 
@@ -115,6 +117,9 @@ export class Harness {
       MONGODB_DB: dbName,
       TOKEN_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
       SESSION_TTL_SECONDS: String(options.sessionTtlSeconds ?? 3600),
+      ...(options.metadataCacheMB === undefined
+        ? {}
+        : { METADATA_CACHE_MB: String(options.metadataCacheMB) }),
     });
     const server = createServer();
     const gateway = await createGateway({
