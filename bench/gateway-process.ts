@@ -1,0 +1,84 @@
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MongoClient } from 'mongodb';
+import { loadConfig, type GoogleConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { createGateway, type Gateway } from '../src/server';
+import { serveParentCalls } from './ipc';
+
+/**
+ * Child process: the gateway as production builds it (createGateway with default tuning, NODE_ENV=production,
+ * one JSON log line per request at level info written to stdout, which the benchmark discards), on 127.0.0.1.
+ * One process per gateway instance under test; it reports its own CPU time and memory (ChildProcessHandle.usage),
+ * so that the load generator's do not count.
+ */
+export type GatewayProcessApi = {
+  start(params: {
+    readonly google: GoogleConfig;
+    readonly mongodbUri: string;
+    readonly dbName: string;
+    /** `kid:base64key`, shared by every gateway process of one run (sessions and cursors stay valid). */
+    readonly encryptionKeys: string;
+  }): Promise<{ readonly url: string }>;
+  /** Drops the user's pooled OAuth client, so that the next request builds one from the stored credential. */
+  forgetClient(params: { readonly userId: string }): Promise<null>;
+  /**
+   * Runs a full garbage collection (the process is started with --expose-gc) and reports what is left: the live
+   * heap, which tells a leak (live data growing) from V8 merely keeping a large heap under load.
+   */
+  collectGarbage(
+    params: Record<string, never>,
+  ): Promise<{ readonly heapUsedMB: number; readonly rssMB: number }>;
+};
+
+let gateway: Gateway | undefined;
+
+serveParentCalls<GatewayProcessApi>({
+  async start({ google, mongodbUri, dbName, encryptionKeys }) {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      GOOGLE_CLIENT_ID: google.clientId,
+      GOOGLE_CLIENT_SECRET: google.clientSecret,
+      GOOGLE_REDIRECT_URI: google.redirectUri,
+      GOOGLE_AUTH_URL: google.authUrl,
+      GOOGLE_TOKEN_URL: google.tokenUrl,
+      GOOGLE_REVOKE_URL: google.revokeUrl,
+      ...(google.apiRootUrl === undefined ? {} : { GOOGLE_API_ROOT_URL: google.apiRootUrl }),
+      MONGODB_URI: mongodbUri,
+      MONGODB_DB: dbName,
+      TOKEN_ENCRYPTION_KEYS: encryptionKeys,
+      SESSION_TTL_SECONDS: '3600',
+      LOG_LEVEL: 'info',
+    });
+    const mongoClient = await new MongoClient(mongodbUri, {
+      serverSelectionTimeoutMS: 1500,
+      connectTimeoutMS: 2000,
+      appName: 'gmail-graphql-gateway-bench',
+    }).connect();
+    const server = createServer();
+    gateway = await createGateway({
+      config,
+      google: config.google!,
+      db: mongoClient.db(dbName),
+      encryptionKeys: config.tokenEncryptionKeys!,
+      corsOrigins: ['http://127.0.0.1:5173'],
+      logger: createLogger(config.logLevel),
+      httpServer: server,
+    });
+    server.on('request', gateway.handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  },
+  async forgetClient({ userId }) {
+    if (gateway === undefined) throw new Error('gateway not started');
+    gateway.services.clients.forget(userId);
+    return null;
+  },
+  async collectGarbage() {
+    if (globalThis.gc === undefined) throw new Error('start the gateway process with --expose-gc');
+    globalThis.gc();
+    const memory = process.memoryUsage();
+    return { heapUsedMB: memory.heapUsed / 2 ** 20, rssMB: memory.rss / 2 ** 20 };
+  },
+});

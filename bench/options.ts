@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util';
+
+export const PARTS = ['latency', 'throughput', 'viewer', 'storm', 'memory'] as const;
+export type Part = (typeof PARTS)[number];
+
+/** How long and how hard each part runs; `--quick` keeps the run well under a minute for CI. */
+export interface Plan {
+  readonly quick: boolean;
+  readonly parts: ReadonlySet<Part>;
+  /** Workers per throughput measurement, the same for the gateway and its baseline. */
+  readonly concurrency: number;
+  /** Adds --cpu-prof to the gateway and stand-in processes; profiles land in bench/results/profiles/. */
+  readonly profile: boolean;
+  /** Extra node flags for the gateway processes, e.g. `--max-semi-space-size=16` (to try V8 heap settings). */
+  readonly gatewayNodeOptions: readonly string[];
+  /** A real MongoDB instead of dev/mongo-server (a fresh database, dropped at the end). */
+  readonly mongodbUri: string | null;
+  readonly latency: {
+    readonly listMedianMs: number;
+    readonly getMedianMs: number;
+    readonly sigma: number;
+    readonly warmupPairs: number;
+    readonly pairs: number;
+    readonly naiveMinSamples: number;
+    readonly naiveMaxSamples: number;
+  };
+  readonly throughput: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
+  readonly viewer: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
+  readonly storm: { readonly requests: number; readonly tokenLatencyMs: number };
+  readonly memory: { readonly durationMs: number; readonly sampleEveryMs: number };
+  readonly mailboxes: {
+    /** Users whose mailboxes are walked for uncached pages, and how many messages each holds. */
+    readonly uncachedUsers: number;
+    readonly messagesPerUser: number;
+    readonly cachedUsers: number;
+    readonly cachedPagesPerUser: number;
+  };
+  /** The whole run stops itself (exit 2) after this. */
+  readonly timeLimitMs: number;
+}
+
+const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,throughput,viewer,storm,memory]
+       [--concurrency N] [--sigma S] [--profile] [--gateway-node-options "--max-semi-space-size=16"]
+       [--mongodb-uri mongodb://127.0.0.1:27017]`;
+
+export function parsePlan(argv: readonly string[]): Plan {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      concurrency: { type: 'string' },
+      sigma: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'gateway-node-options': { type: 'string' },
+      'mongodb-uri': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const parts = values.only === undefined ? [...PARTS] : values.only.split(',').map((p) => p.trim());
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}\n${USAGE}`);
+  const concurrency = positiveNumber(values.concurrency, 16, 'concurrency');
+  const sigma = positiveNumber(values.sigma, 0.25, 'sigma');
+  return {
+    quick,
+    parts: new Set(parts as Part[]),
+    concurrency,
+    profile: values.profile === true,
+    gatewayNodeOptions: values['gateway-node-options']?.split(/\s+/).filter((o) => o !== '') ?? [],
+    mongodbUri: values['mongodb-uri'] ?? null,
+    latency: {
+      listMedianMs: 120,
+      getMedianMs: 100,
+      sigma,
+      warmupPairs: quick ? 2 : 5,
+      pairs: quick ? 8 : 60,
+      naiveMinSamples: quick ? 2 : 15,
+      naiveMaxSamples: quick ? 4 : 40,
+    },
+    throughput: quick
+      ? { warmupMs: 500, rounds: 1, roundMs: 1500 }
+      : { warmupMs: 10_000, rounds: 3, roundMs: 5000 },
+    viewer: quick
+      ? { warmupMs: 500, rounds: 1, roundMs: 1500 }
+      : { warmupMs: 3000, rounds: 3, roundMs: 4000 },
+    storm: { requests: 200, tokenLatencyMs: 200 },
+    memory: { durationMs: quick ? 10_000 : 60_000, sampleEveryMs: 1000 },
+    mailboxes: quick
+      ? { uncachedUsers: 32, messagesPerUser: 600, cachedUsers: 2, cachedPagesPerUser: 3 }
+      : { uncachedUsers: 48, messagesPerUser: 2500, cachedUsers: 4, cachedPagesPerUser: 5 },
+    timeLimitMs: quick ? 3 * 60_000 : 15 * 60_000,
+  };
+}
+
+function positiveNumber(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number\n${USAGE}`);
+  return value;
+}

@@ -1,0 +1,262 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname } from 'node:path';
+import { START_NODE_FLAGS } from './environment';
+import type { MemoryResult } from './phases/memory';
+import type { PageLatencyResult } from './phases/page-latency';
+import type { RefreshStormResult } from './phases/refresh-storm';
+import type { ThroughputResult } from './phases/throughput';
+import type { ViewerResult } from './phases/viewer';
+import type { Plan } from './options';
+import { round } from './stats';
+
+/** The issue's targets (#6, item 5). "Flat" memory: less than 10 MiB of growth over the last 30 seconds. */
+export const TARGETS = {
+  pageLatencyVsDirect: { max: 1.15 },
+  naiveVsGateway: { min: 8 },
+  throughputVsDirect: { min: 0.7 },
+  cachedVsUncached: { min: 3 },
+  viewerVsApolloBaseline: { min: 0.5 },
+  refreshStorm: { maxRefreshes: 1 },
+  rssMB: { endBelow: 250, growthLast30sBelow: 10 },
+} as const;
+
+type RatioName = keyof Omit<typeof TARGETS, 'refreshStorm' | 'rssMB'>;
+
+export interface Measurements {
+  pageLatency?: PageLatencyResult;
+  throughput?: ThroughputResult;
+  viewer?: ViewerResult;
+  refreshStorm?: RefreshStormResult;
+  memory?: MemoryResult;
+}
+
+interface Row {
+  readonly figure: string;
+  readonly value: string;
+  readonly target: string;
+  readonly pass: boolean;
+}
+
+export interface Report {
+  readonly rows: readonly Row[];
+  readonly json: Record<string, unknown>;
+  readonly pass: boolean;
+}
+
+export function buildReport(plan: Plan, m: Measurements): Report {
+  const ratios: Partial<Record<RatioName, number>> = {};
+  const rows: Row[] = [];
+  const ratio = (name: RatioName, value: number) => {
+    ratios[name] = round(value, 3);
+    const target = TARGETS[name];
+    const pass = 'max' in target ? value <= target.max : value >= target.min;
+    const shown = 'max' in target ? `<= ${target.max}` : `>= ${target.min}`;
+    rows.push({ figure: name, value: value.toFixed(2), target: shown, pass });
+  };
+  if (m.pageLatency) {
+    ratio('pageLatencyVsDirect', m.pageLatency.gateway.p50Ms / m.pageLatency.direct.p50Ms);
+    ratio('naiveVsGateway', m.pageLatency.naive.p50Ms / m.pageLatency.gateway.p50Ms);
+  }
+  if (m.throughput) {
+    const t = m.throughput;
+    ratio('throughputVsDirect', t.gatewayUncached.requestsPerSecond / t.direct.requestsPerSecond);
+    ratio('cachedVsUncached', t.gatewayCached.requestsPerSecond / t.gatewayUncached.requestsPerSecond);
+  }
+  if (m.viewer) {
+    ratio(
+      'viewerVsApolloBaseline',
+      m.viewer.gatewayViewer.requestsPerSecond / m.viewer.apolloTypename.requestsPerSecond,
+    );
+  }
+  if (m.refreshStorm) {
+    for (const [label, storm] of [
+      ['expired in store', m.refreshStorm.expiredInStore],
+      ['401 from Google', m.refreshStorm.rejectedByGoogle],
+    ] as const) {
+      rows.push({
+        figure: `refreshStorm (${label})`,
+        value: `${storm.refreshes} / ${storm.requests} req`,
+        target: `<= ${TARGETS.refreshStorm.maxRefreshes}`,
+        pass: storm.refreshes <= TARGETS.refreshStorm.maxRefreshes,
+      });
+    }
+  }
+  if (m.memory) {
+    rows.push({
+      figure: 'rssMB end',
+      value: m.memory.endMB.toFixed(1),
+      target: `< ${TARGETS.rssMB.endBelow}`,
+      pass: m.memory.endMB < TARGETS.rssMB.endBelow,
+    });
+    rows.push({
+      figure: `rssMB growth last ${m.memory.growthWindowSeconds} s`,
+      value: m.memory.growthMB.toFixed(1),
+      target: `< ${TARGETS.rssMB.growthLast30sBelow}`,
+      pass: m.memory.growthMB < TARGETS.rssMB.growthLast30sBelow,
+    });
+  }
+  const pass = rows.every((r) => r.pass);
+  const json: Record<string, unknown> = {
+    mode: plan.quick ? 'quick' : 'full',
+    ratios,
+    ...(m.refreshStorm
+      ? {
+          refreshStorm: {
+            requests: m.refreshStorm.expiredInStore.requests,
+            refreshes: m.refreshStorm.expiredInStore.refreshes,
+            rejectedByGoogle: {
+              requests: m.refreshStorm.rejectedByGoogle.requests,
+              refreshes: m.refreshStorm.rejectedByGoogle.refreshes,
+            },
+          },
+        }
+      : {}),
+    ...(m.memory
+      ? {
+          rssMB: {
+            end: round(m.memory.endMB, 1),
+            growthLast30s: round(m.memory.growthMB, 1),
+            ...(m.memory.growthWindowSeconds === 30
+              ? {}
+              : { growthWindowSeconds: m.memory.growthWindowSeconds }),
+          },
+        }
+      : {}),
+    targets: TARGETS,
+    pass,
+    measurements: roundDeep(m),
+    setup: {
+      concurrency: plan.concurrency,
+      gatewayNodeFlags: [...START_NODE_FLAGS, ...plan.gatewayNodeOptions],
+      emulatorLatency: {
+        'messages.list': {
+          distribution: 'lognormal',
+          medianMs: plan.latency.listMedianMs,
+          sigma: plan.latency.sigma,
+        },
+        'messages.get': {
+          distribution: 'lognormal',
+          medianMs: plan.latency.getMedianMs,
+          sigma: plan.latency.sigma,
+        },
+      },
+      throughput: plan.throughput,
+      viewer: plan.viewer,
+      storm: plan.storm,
+      memory: { durationMs: plan.memory.durationMs },
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+    },
+    node: process.version,
+    commit: gitCommit(),
+    date: new Date().toISOString(),
+  };
+  return { rows, json, pass };
+}
+
+export function formatTable(rows: readonly Row[]): string {
+  const header: Row & { result: string } = {
+    figure: 'figure',
+    value: 'value',
+    target: 'target',
+    pass: true,
+    result: 'result',
+  };
+  const lines = [header, ...rows.map((r) => ({ ...r, result: r.pass ? 'PASS' : 'FAIL' }))];
+  const width = (key: 'figure' | 'value' | 'target') => Math.max(...lines.map((l) => l[key].length));
+  const [fw, vw, tw] = [width('figure'), width('value'), width('target')];
+  return lines
+    .map((l) => `${l.figure.padEnd(fw)}  ${l.value.padStart(vw)}  ${l.target.padEnd(tw)}  ${l.result}`)
+    .join('\n');
+}
+
+/** The raw figures behind the ratios, with the CPU time per request of each process. */
+export function formatDetails(m: Measurements): string[] {
+  const lines: string[] = [];
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  const rate = (value: number) => `${value.toFixed(1)}/s`;
+  const cpu = (label: string, totals: Readonly<Record<string, number>>) =>
+    lines.push(
+      `  CPU ms per request, ${label}: ${Object.entries(totals)
+        .map(([name, value]) => `${name} ${value.toFixed(2)}`)
+        .join(', ')}`,
+    );
+  if (m.pageLatency) {
+    const { gateway, direct, naive } = m.pageLatency;
+    lines.push(
+      `page p50: gateway ${ms(gateway.p50Ms)} (n=${gateway.samples}), direct ${ms(direct.p50Ms)} (n=${direct.samples}), ` +
+        `naive ${ms(naive.p50Ms)} (n=${naive.samples}); naive/direct ${(naive.p50Ms / direct.p50Ms).toFixed(2)}`,
+    );
+  }
+  if (m.throughput) {
+    const { gatewayUncached, direct, gatewayCached } = m.throughput;
+    lines.push(
+      `pages: gateway uncached ${rate(gatewayUncached.requestsPerSecond)} (p50 ${ms(gatewayUncached.p50Ms)}), ` +
+        `direct ${rate(direct.requestsPerSecond)} (p50 ${ms(direct.p50Ms)}), ` +
+        `gateway cached ${rate(gatewayCached.requestsPerSecond)} (p50 ${ms(gatewayCached.p50Ms)})`,
+    );
+    cpu('gateway uncached', gatewayUncached.cpuMsPerPage);
+    cpu('direct', direct.cpuMsPerPage);
+    cpu('gateway cached', gatewayCached.cpuMsPerPage);
+    lines.push(
+      `  resident memory after the rounds: gateway ${gatewayCached.rssMBAfter['gateway']?.toFixed(0)} MiB, ` +
+        `direct baseline ${direct.rssMBAfter['direct']?.toFixed(0)} MiB`,
+    );
+  }
+  if (m.viewer) {
+    const { gatewayViewer, apolloTypename } = m.viewer;
+    lines.push(
+      `viewer ${rate(gatewayViewer.requestsPerSecond)} (p50 ${ms(gatewayViewer.p50Ms)}), ` +
+        `bare Apollo ${rate(apolloTypename.requestsPerSecond)} (p50 ${ms(apolloTypename.p50Ms)})`,
+    );
+    cpu('viewer', gatewayViewer.cpuMsPerRequest);
+    cpu('bare Apollo', apolloTypename.cpuMsPerRequest);
+  }
+  if (m.refreshStorm) {
+    const { expiredInStore, rejectedByGoogle } = m.refreshStorm;
+    lines.push(
+      `refresh storm: expired in store ${expiredInStore.refreshes} refresh(es) in ${ms(expiredInStore.wallMs)}, ` +
+        `401 from Google ${rejectedByGoogle.refreshes} refresh(es) in ${ms(rejectedByGoogle.wallMs)}`,
+    );
+  }
+  if (m.memory) {
+    const mem = m.memory;
+    lines.push(
+      `memory: rss ${mem.startMB.toFixed(0)} MiB at start, ${mem.endMB.toFixed(0)} MiB at the end (peak ` +
+        `${mem.peakMB.toFixed(0)}); ${mem.requests} requests (${rate(mem.requestsPerSecond)}), metadata of ` +
+        `${mem.messagesFetched} messages fetched (the cache keeps what fits in METADATA_CACHE_MB, 16 MiB by default); after a full GC: live heap ` +
+        `${mem.liveHeapMBAfterGc.toFixed(0)} MiB, rss ${mem.rssMBAfterGc.toFixed(0)} MiB`,
+    );
+  }
+  return lines;
+}
+
+export function writeJson(path: string, json: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(json, null, 2)}\n`);
+}
+
+/** The commit measured, `+dirty` when the working tree differs from it; null outside a git checkout. */
+function gitCommit(): string | null {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = git('rev-parse', '--short', 'HEAD').trim();
+    const dirty = git('status', '--porcelain', '--untracked-files=no').trim() !== '';
+    return dirty ? `${commit}+dirty` : commit;
+  } catch {
+    return null;
+  }
+}
+
+/** Numbers rounded to two decimals, so that the committed JSON stays readable. */
+function roundDeep(value: unknown): unknown {
+  if (typeof value === 'number') return round(value, 2);
+  if (Array.isArray(value)) return value.map(roundDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, roundDeep(v)]));
+  }
+  return value;
+}

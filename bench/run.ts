@@ -1,0 +1,170 @@
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Credentials } from 'google-auth-library';
+import { BenchEnvironment, PROFILE_DIR, START_NODE_FLAGS } from './environment';
+import { gmailWithTokens, grantTokens } from './google-direct';
+import { HttpClient } from './http-client';
+import { parsePlan, PARTS } from './options';
+import { measureMemory } from './phases/memory';
+import { measurePageLatency } from './phases/page-latency';
+import { measureRefreshStorm } from './phases/refresh-storm';
+import { measureThroughput } from './phases/throughput';
+import { measureViewer } from './phases/viewer';
+import { buildReport, formatDetails, formatTable, writeJson, type Measurements } from './report';
+import { CachedPages, DirectCursors, signIn, UncachedPages, type SignedInUser } from './workload';
+
+/**
+ * `npm run bench [-- --quick]`: drives the gateway over HTTP against the Google emulator and the in-memory
+ * MongoDB server, each figure beside its baseline measured in the same run, prints a table with the targets and
+ * writes bench/results/latest.json (quick.json in quick mode). Every server under test runs in its own process.
+ */
+async function main(): Promise<number> {
+  const plan = parsePlan(process.argv.slice(2));
+  const began = performance.now();
+  const log = (line: string) =>
+    console.log(`[${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+  const watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${plan.timeLimitMs / 1000} s; giving up`);
+    process.exit(2);
+  }, plan.timeLimitMs);
+  watchdog.unref();
+
+  console.log(
+    `gmail-graphql-gateway benchmark, ${plan.quick ? 'quick' : 'full'} run: node ${process.version}, ` +
+      `${plan.concurrency} workers, parts: ${[...plan.parts].join(', ')}, ` +
+      `gateway flags: ${[...START_NODE_FLAGS, ...plan.gatewayNodeOptions].join(' ') || 'none'}`,
+  );
+  const env = await BenchEnvironment.start(plan);
+  const clients: HttpClient[] = [];
+  const client = (url: string) => {
+    const created = new HttpClient(url, plan.concurrency);
+    clients.push(created);
+    return created;
+  };
+  const m: Measurements = {};
+  try {
+    log('starting the gateway and signing users in');
+    const first = await env.startGateway();
+    const gateway = client(first.url);
+    const walkers = await signInAll(gateway, env.mailboxes.uncached);
+    const cachedUsers = await signInAll(gateway, env.mailboxes.cached);
+    let extraUsers = 0;
+    const uncached = new UncachedPages(walkers, async (current) => {
+      const emails = Array.from({ length: 8 }, () => `bench-extra-${++extraUsers}@example.com`);
+      log(`  adding ${emails.length} more mailboxes for uncached pages`);
+      await env.standIns.call('addUsers', {
+        users: emails.map((email) => ({ email, messages: plan.mailboxes.messagesPerUser })),
+      });
+      return signInAll(current, emails);
+    });
+    const needsDirect = plan.parts.has('latency') || plan.parts.has('throughput');
+    const directTokens: Credentials[] = [];
+    if (needsDirect) {
+      for (const email of env.mailboxes.uncached.slice(0, Math.max(2, plan.concurrency))) {
+        directTokens.push(await grantTokens(env.google, email));
+      }
+    }
+
+    if (plan.parts.has('latency')) {
+      log(
+        `page latency: emulator list ~${plan.latency.listMedianMs} ms, get ~${plan.latency.getMedianMs} ms (lognormal, sigma ${plan.latency.sigma})`,
+      );
+      m.pageLatency = await measurePageLatency({
+        plan,
+        standIns: env.standIns,
+        gateway,
+        uncached,
+        direct: gmailWithTokens(env.google, directTokens[0]!),
+        naive: gmailWithTokens(env.google, directTokens[1]!),
+        log,
+      });
+    }
+    if (plan.parts.has('throughput')) {
+      log('throughput at zero emulator latency: gateway uncached, direct baseline, gateway cached');
+      const baseline = await env.startDirectBaseline(directTokens);
+      const direct = client(baseline.url);
+      const cached = new CachedPages(cachedUsers, plan.mailboxes.cachedPagesPerUser);
+      await cached.warm(gateway);
+      m.throughput = await measureThroughput({
+        plan,
+        standIns: env.standIns,
+        processes: { gateway: first.process, direct: baseline.process, standIns: env.standIns },
+        gateway,
+        direct,
+        uncached,
+        cached,
+        directCursors: new DirectCursors(directTokens.length),
+        log,
+      });
+    }
+    if (plan.parts.has('viewer')) {
+      log('viewer (session lookup) against a bare Apollo Server');
+      const baseline = await env.startApolloBaseline();
+      m.viewer = await measureViewer({
+        plan,
+        processes: { gateway: first.process, apollo: baseline.process, standIns: env.standIns },
+        gateway,
+        apollo: client(baseline.url),
+        users: cachedUsers,
+        log,
+      });
+    }
+    if (plan.parts.has('storm')) {
+      log(`refresh storm: ${plan.storm.requests} concurrent requests with a stale access token`);
+      m.refreshStorm = await measureRefreshStorm({
+        plan,
+        standIns: env.standIns,
+        gatewayProcess: first.process,
+        gateway,
+        db: env.db,
+        user: await signIn(gateway, env.mailboxes.storm),
+      });
+    }
+    if (plan.parts.has('memory')) {
+      await first.process.stop();
+      log(`memory: a fresh gateway process under ${plan.memory.durationMs / 1000} s of mixed load`);
+      const second = await env.startGateway();
+      uncached.reset();
+      m.memory = await measureMemory({
+        plan,
+        gatewayProcess: second.process,
+        gateway: client(second.url),
+        uncached,
+        cached: new CachedPages(cachedUsers, plan.mailboxes.cachedPagesPerUser),
+        users: cachedUsers,
+      });
+    }
+  } finally {
+    for (const c of clients) c.close();
+    await env.stop();
+  }
+
+  const report = buildReport(plan, m);
+  console.log(`\n${formatTable(report.rows)}\n`);
+  console.log(formatDetails(m).join('\n'));
+  const file = plan.quick ? 'quick.json' : plan.parts.size < PARTS.length ? 'partial.json' : 'latest.json';
+  const path = join(__dirname, '..', '..', 'bench', 'results', file);
+  writeJson(path, report.json);
+  console.log(`\nwrote ${path}${plan.profile ? `; CPU profiles in ${PROFILE_DIR}` : ''}`);
+  if (plan.quick) {
+    console.log('quick run: targets are not enforced');
+    return 0;
+  }
+  return report.pass ? 0 : 1;
+}
+
+async function signInAll(gateway: HttpClient, emails: readonly string[]): Promise<SignedInUser[]> {
+  const users: SignedInUser[] = [];
+  for (const email of emails) users.push(await signIn(gateway, email));
+  return users;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);
