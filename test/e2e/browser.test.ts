@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { listening, runMain } from '../support/main-process';
 
 /**
  * The whole product in a real browser: `node dist/src/main.js` in local mode (Google emulator, in-memory
@@ -270,55 +271,20 @@ describeInBrowser('the example web client in a real browser', () => {
 });
 
 /** Starts the built gateway in local mode on a free port, with nothing from this environment but PORT. */
-function startGateway(): Promise<RunningGateway> {
-  // An otherwise clean environment: no MONGODB_URI, GOOGLE_* or NODE_ENV from the shell or CI leaks in.
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-    cwd: ROOT,
-    env: { PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(error);
-    };
-    const timer = setTimeout(
-      () => fail(new Error(`the gateway did not start within 30 s:\n${output}`)),
-      30_000,
-    );
-    const onOutput = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      // The JSON log line `{"port":…,"msg":"gateway listening"}` and the banner's emulator URL.
-      const port = output
-        .split('\n')
-        .map(jsonLine)
-        .find((line) => line?.['msg'] === 'gateway listening')?.['port'];
-      const emulator = /Google is EMULATED at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (typeof port !== 'number' || emulator === null) return;
-      clearTimeout(timer);
-      child.off('exit', onEarlyExit);
-      resolve({
-        process: child,
-        origin: `http://localhost:${port}`,
-        emulatorUrl: emulator[1]!,
-        output: () => output,
-      });
-    };
-    const onEarlyExit = (code: number | null) => fail(new Error(`the gateway exited (${code}):\n${output}`));
-    child.stdout!.on('data', onOutput);
-    child.stderr!.on('data', onOutput);
-    child.once('exit', onEarlyExit);
-  });
-}
-
-function jsonLine(line: string): Record<string, unknown> | undefined {
-  if (!line.startsWith('{')) return undefined;
+async function startGateway(): Promise<RunningGateway> {
+  const main = runMain({ PORT: '0' });
   try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    const { port, emulatorUrl } = await listening(main, 30_000);
+    if (emulatorUrl === null) throw new Error(`the gateway is not in local mode:\n${main.stdout()}`);
+    return {
+      process: main.child,
+      origin: `http://localhost:${port}`,
+      emulatorUrl,
+      output: () => `${main.stdout()}${main.stderr()}`,
+    };
+  } catch (error) {
+    main.child.kill('SIGKILL');
+    throw error;
   }
 }
 

@@ -1,34 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { followConsent } from '../support/harness';
-
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
-
-async function until<T>(read: () => T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { listening, runMain } from '../support/main-process';
 
 describe('SIGTERM', () => {
   it('lets in-flight requests complete, then exits 0', async () => {
-    const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0' },
-      stdio: 'pipe',
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const gateway = runMain({ PORT: '0' });
     try {
-      const port = await until(() => /"port":(\d+)[^\n]*"gateway listening"/.exec(out)?.[1], 20_000);
-      const emulator = await until(
-        () => /Google is EMULATED at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1],
-        1000,
-      );
+      const { port, emulatorUrl } = await listening(gateway);
       const api = `http://127.0.0.1:${port}/graphql`;
       const post = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string) => {
         const response = await fetch(api, {
@@ -42,7 +19,7 @@ describe('SIGTERM', () => {
         return { status: response.status, body: (await response.json()) as { data: T } };
       };
       const control = (path: string, body: unknown) =>
-        fetch(`${emulator}/__emulator/${path}`, {
+        fetch(`${emulatorUrl!}/__emulator/${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
@@ -74,16 +51,16 @@ describe('SIGTERM', () => {
         ),
       );
       await new Promise((resolve) => setTimeout(resolve, 200));
-      child.kill('SIGTERM');
+      gateway.child.kill('SIGTERM');
 
       const responses = await Promise.all(inFlight);
       for (const response of responses) {
         expect(response.status).toBe(200);
         expect(response.body.data.messages.edges).toHaveLength(3);
       }
-      expect(await exited).toBe(0);
+      expect(await gateway.exited).toBe(0);
     } finally {
-      child.kill('SIGKILL');
+      gateway.child.kill('SIGKILL');
     }
   }, 40_000);
 });
