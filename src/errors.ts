@@ -51,6 +51,7 @@ export class ReauthorizationRequiredError extends GatewayError {
 export class BadUserInputError extends GatewayError {
   constructor(message: string, argumentName?: string) {
     super(ErrorCode.BAD_USER_INPUT, message, argumentName === undefined ? {} : { argumentName });
+    this.name = 'BadUserInputError';
   }
 }
 
@@ -59,6 +60,7 @@ export class RateLimitedError extends GatewayError {
     super(ErrorCode.RATE_LIMITED, 'Gmail is rate-limiting this account; try again later.', {
       retryAfterSeconds,
     });
+    this.name = 'RateLimitedError';
   }
 }
 
@@ -71,6 +73,7 @@ const UNAVAILABLE_MESSAGES = {
 export class UpstreamUnavailableError extends GatewayError {
   constructor(service: keyof typeof UNAVAILABLE_MESSAGES) {
     super(ErrorCode.UPSTREAM_UNAVAILABLE, UNAVAILABLE_MESSAGES[service]);
+    this.name = 'UpstreamUnavailableError';
   }
 }
 
