@@ -18,7 +18,7 @@ import { MongoSessionRepository } from './auth/mongo-session.repository';
 import { OAuthClientPool } from './auth/oauth-client-pool';
 import type { EncryptionKey, GatewayConfig, GoogleConfig } from './config';
 import { MongoCredentialRepository } from './credentials/mongo-credential.repository';
-import { isMongoUnavailable } from './credentials/mongo-errors';
+import { isMongoUnavailable } from './upstream/mongo-errors';
 import { TokenCipher } from './credentials/token-cipher';
 import {
   classifyError,
@@ -29,7 +29,7 @@ import {
 } from './errors';
 import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
-import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy } from './gmail/retry';
+import { DEFAULT_RETRY_POLICY, type RetryClock, type RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
 import { createRequestContext, type GatewayContext } from './resolvers/context';
 import { buildGatewaySchema } from './resolvers';
@@ -129,7 +129,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const mailbox = new MailboxService({
     credentials,
     clients,
-    auth,
+    consent: auth.consentErrors,
     cursors: new MessageCursorCodec(deps.encryptionKeys),
     logger,
     apiRootUrl: deps.google.apiRootUrl,

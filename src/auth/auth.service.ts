@@ -3,9 +3,10 @@ import type { Logger } from '../logger';
 import {
   BadUserInputError,
   ErrorCode,
-  ReauthorizationRequiredError,
   UpstreamUnavailableError,
+  type GatewayError,
   type ReauthorizationCode,
+  type ReauthorizationRequiredError,
 } from '../errors';
 import type {
   Credential,
@@ -15,23 +16,23 @@ import type {
 import type { AuthorizationRequestRepository } from './authorization-request.repository';
 import type { GoogleOAuthService } from './google-oauth.service';
 import type { Session, SessionRepository } from './session.repository';
-import { classifyGoogleError } from '../gmail/google-errors';
+import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-errors';
+import { upstreamError, type GoogleRefusal } from '../upstream/upstream-error';
+import {
+  ConsentErrors,
+  type AuthorizationRequestView,
+  type ReauthorizationErrors,
+  type ReauthorizationOptions,
+} from './consent-errors';
 import { hasEmailScope, hasGmailReadScope } from './scopes';
 
-/** How long a consent URL (its state and PKCE verifier) stays usable. */
-export const AUTHORIZATION_REQUEST_TTL_SECONDS = 10 * 60;
+export { AUTHORIZATION_REQUEST_TTL_SECONDS } from './consent-errors';
+export type { AuthorizationRequestView } from './consent-errors';
 
-const MAX_LOGIN_HINT_LENGTH = 320;
 const MAX_CODE_LENGTH = 2048;
 const MAX_STATE_LENGTH = 512;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-export interface AuthorizationRequestView {
-  readonly url: string;
-  readonly state: string;
-  readonly expiresAt: Date;
-}
+const googleUnavailable = (): GatewayError => new UpstreamUnavailableError('Google');
 
 export interface ViewerView {
   readonly id: string;
@@ -67,46 +68,39 @@ export function toViewer(credential: Credential): ViewerView {
  * Created once per process; holds no per-user state of its own.
  */
 export class AuthService {
-  private readonly randomBytes: (size: number) => Buffer;
+  private readonly consent: ConsentErrors;
 
   constructor(private readonly deps: AuthServiceDeps) {
-    this.randomBytes = deps.randomBytes ?? cryptoRandomBytes;
+    this.consent = new ConsentErrors({
+      ...deps,
+      randomBytes: deps.randomBytes ?? cryptoRandomBytes,
+    });
   }
 
-  /**
-   * The one place that makes consent URLs: a fresh state (256 random bits) and PKCE pair, stored for
-   * {@link AUTHORIZATION_REQUEST_TTL_SECONDS}. `forceConsent` defaults to "no ACTIVE credential with a refresh
-   * token is known for the hinted user", since only the consent screen makes Google issue a refresh token.
-   */
-  async createAuthorizationRequest(
+  /** Consent-URL errors, for the services that must raise them without depending on AuthService. */
+  get consentErrors(): ReauthorizationErrors {
+    return this.consent;
+  }
+
+  /** A consent URL with a fresh state and PKCE pair (see ConsentErrors, the one place that makes them). */
+  createAuthorizationRequest(
     loginHint: string | null,
     forceConsent?: boolean,
   ): Promise<AuthorizationRequestView> {
-    const hint = loginHint === null ? null : this.validLoginHint(loginHint);
-    const consent = forceConsent ?? !(await this.hasUsableCredential(hint));
-    const state = this.randomBytes(32).toString('base64url');
-    const { codeVerifier, codeChallenge } = await this.deps.google.generateCodeVerifier();
-    const expiresAt = new Date(this.deps.now().getTime() + AUTHORIZATION_REQUEST_TTL_SECONDS * 1000);
-    await this.deps.authorizationRequests.save({ state, codeVerifier, loginHint: hint, expiresAt });
-    const url = this.deps.google.consentUrl({ state, codeChallenge, loginHint: hint, forceConsent: consent });
-    return { url, state, expiresAt };
+    return this.consent.createAuthorizationRequest(loginHint, forceConsent);
   }
 
   /** An error a new consent fixes, carrying a ready consent URL. */
-  async reauthorizationError(
+  reauthorizationError(
     code: ReauthorizationCode,
     message: string,
-    options: { loginHint?: string | null; forceConsent?: boolean } = {},
+    options: ReauthorizationOptions = {},
   ): Promise<ReauthorizationRequiredError> {
-    const request = await this.createAuthorizationRequest(options.loginHint ?? null, options.forceConsent);
-    return new ReauthorizationRequiredError(code, message, request.url);
+    return this.consent.reauthorizationError(code, message, options);
   }
 
   unauthenticatedError(): Promise<ReauthorizationRequiredError> {
-    return this.reauthorizationError(
-      ErrorCode.UNAUTHENTICATED,
-      'Sign in first: send the user to extensions.authorizationUrl, then call exchangeCode.',
-    );
+    return this.consent.unauthenticated();
   }
 
   /**
@@ -130,12 +124,18 @@ export class AuthService {
 
     const outcome = await this.deps.google.exchangeCode(code, request.codeVerifier);
     if (!outcome.ok) {
-      if (outcome.reason === 'unavailable') throw new UpstreamUnavailableError('Google');
-      throw await this.reauthorizationError(
-        ErrorCode.CODE_EXCHANGE_FAILED,
-        'Google did not accept this authorization code (used, expired or not issued for this app).',
-        { loginHint: request.loginHint },
+      // invalid_grant or another 4xx: the code (or verifier, or redirect URI) is not acceptable. Anything else
+      // (5xx after the library's retries, network, a 401 for the app itself) is Google being unavailable.
+      const failure = await this.googleFailure(outcome.error, (refusal) =>
+        refusal.kind === 'client' || refusal.kind === 'invalidGrant'
+          ? this.reauthorizationError(
+              ErrorCode.CODE_EXCHANGE_FAILED,
+              'Google did not accept this authorization code (used, expired or not issued for this app).',
+              { loginHint: request.loginHint },
+            )
+          : undefined,
       );
+      throw failure ?? googleUnavailable();
     }
     const { tokens } = outcome;
     if (!hasGmailReadScope(tokens.scopes) || !hasEmailScope(tokens.scopes)) {
@@ -196,11 +196,17 @@ export class AuthService {
       try {
         await this.deps.google.revoke(token);
       } catch (error) {
+        const kind = classifyGoogleError(error);
         // A 4xx means Google no longer knows the token: the grant is already gone, which is what was asked.
-        const { kind } = classifyGoogleError(error);
-        if (kind !== 'client' && kind !== 'invalidGrant') {
-          this.deps.logger.warn({ userId: session.userId, kind }, 'revoking the grant at Google failed');
-          throw new UpstreamUnavailableError('Google');
+        const failure = await this.googleFailure(kind, (refusal) =>
+          refusal.kind === 'client' || refusal.kind === 'invalidGrant' ? Promise.resolve(null) : undefined,
+        );
+        if (failure !== null) {
+          this.deps.logger.warn(
+            { userId: session.userId, kind: kind.kind },
+            'revoking the grant at Google failed',
+          );
+          throw failure;
         }
       }
     }
@@ -215,9 +221,26 @@ export class AuthService {
     try {
       return await this.deps.google.fetchIdentity(accessToken);
     } catch (error) {
-      this.deps.logger.warn({ kind: classifyGoogleError(error).kind }, 'reading the Google identity failed');
-      throw new UpstreamUnavailableError('Google');
+      const kind = classifyGoogleError(error);
+      this.deps.logger.warn({ kind: kind.kind }, 'reading the Google identity failed');
+      // Whatever Google said about a token it issued a moment ago, sign-in cannot go on until it answers well.
+      throw (await this.googleFailure(kind)) ?? googleUnavailable();
     }
+  }
+
+  /**
+   * What a failed call to Google's OAuth endpoints means: `named` answers the refusals this call gives a meaning
+   * (undefined for the others); every other failure is Google being unavailable.
+   */
+  private googleFailure(
+    kind: GoogleErrorKind,
+    named?: (refusal: GoogleRefusal) => Promise<GatewayError | null> | undefined,
+  ): Promise<GatewayError | null> {
+    return upstreamError(kind, {
+      upstream: 'Google',
+      unexplainedIsUnavailable: true,
+      refused: (refusal) => named?.(refusal) ?? Promise.resolve(googleUnavailable()),
+    });
   }
 
   private noRefreshTokenError(email: string): Promise<ReauthorizationRequiredError> {
@@ -226,23 +249,5 @@ export class AuthService {
       'Google sent no refresh token and none is stored for this account; consent again at extensions.authorizationUrl.',
       { loginHint: email, forceConsent: true },
     );
-  }
-
-  private async hasUsableCredential(loginHint: string | null): Promise<boolean> {
-    if (loginHint === null || !loginHint.includes('@')) return false;
-    const credential = await this.deps.credentials.findByEmail(loginHint);
-    return credential?.status === 'ACTIVE' && credential.refreshToken !== null;
-  }
-
-  private validLoginHint(loginHint: string): string | null {
-    const hint = loginHint.trim();
-    if (hint === '') return null;
-    if (hint.length > MAX_LOGIN_HINT_LENGTH || CONTROL_CHARACTERS.test(hint)) {
-      throw new BadUserInputError(
-        `loginHint must be an e-mail address or Google account id of at most ${MAX_LOGIN_HINT_LENGTH} characters`,
-        'loginHint',
-      );
-    }
-    return hint;
   }
 }

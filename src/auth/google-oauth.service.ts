@@ -1,7 +1,7 @@
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { oauth2_v2 } from 'googleapis/build/src/apis/oauth2';
 import type { GoogleConfig } from '../config';
-import { classifyGoogleError } from '../gmail/google-errors';
+import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-errors';
 
 /**
  * The gateway's only door to Google's OAuth 2.0 endpoints (consent URL, code exchange, userinfo, revoke).
@@ -24,10 +24,8 @@ export interface GoogleIdentity {
 
 export type CodeExchangeOutcome =
   | { readonly ok: true; readonly tokens: ExchangedTokens }
-  /** Google rejected the code or the verifier (used, expired, forged, wrong redirect): a new consent is needed. */
-  | { readonly ok: false; readonly reason: 'rejected' }
-  /** Google could not be reached or kept failing after retries. */
-  | { readonly ok: false; readonly reason: 'unavailable' };
+  /** What Google said instead of tokens; the caller translates it (see upstreamError). */
+  | { readonly ok: false; readonly error: GoogleErrorKind };
 
 export interface ConsentUrlOptions {
   readonly state: string;
@@ -85,8 +83,9 @@ export class GoogleOAuthService {
   /** Exchanges a one-time code. Never throws for Google's answers: the caller decides what each one means. */
   async exchangeCode(code: string, codeVerifier: string): Promise<CodeExchangeOutcome> {
     try {
-      const { tokens } = await this.appClient.getToken({ code, codeVerifier });
-      if (!tokens.access_token) return { ok: false, reason: 'rejected' };
+      const { tokens, res } = await this.appClient.getToken({ code, codeVerifier });
+      // An answer without an access token is a refusal of this code, like a 4xx.
+      if (!tokens.access_token) return { ok: false, error: { kind: 'client', status: res?.status ?? 200 } };
       return {
         ok: true,
         tokens: {
@@ -97,13 +96,7 @@ export class GoogleOAuthService {
         },
       };
     } catch (error) {
-      const kind = classifyGoogleError(error);
-      // 400/401 from the token endpoint: the code (or verifier, or redirect URI) is not acceptable. Anything
-      // else (5xx after the library's retries, network) is Google being unavailable, not a bad code.
-      return {
-        ok: false,
-        reason: kind.kind === 'client' || kind.kind === 'invalidGrant' ? 'rejected' : 'unavailable',
-      };
+      return { ok: false, error: classifyGoogleError(error) };
     }
   }
 

@@ -1,4 +1,4 @@
-import { classifyGoogleError, parseRetryAfter } from '../../src/gmail/google-errors';
+import { classifyGoogleError, parseRetryAfter } from '../../src/upstream/google-errors';
 
 const response = (status: number, data: unknown = {}, headers: Record<string, string> = {}) => ({
   response: { status, data, headers },

@@ -1,4 +1,4 @@
-import { withRetries, RetriesExhaustedError, type RetryClock } from '../../src/gmail/retry';
+import { withRetries, RetriesExhaustedError, type RetryClock } from '../../src/upstream/retry';
 
 function googleError(status: number, options: { retryAfter?: string; reason?: string } = {}) {
   return Object.assign(new Error(`status ${status}`), {
