@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts', '*.js', '*.mjs'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts', 'scripts/**/*.ts', '*.js', '*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {
