@@ -271,7 +271,11 @@ export class UserMailbox {
   /** Metadata of any age: headers, snippet, date and size never change for a message id. */
   private loadMetadata(ids: readonly string[]): Promise<(MessageMetadata | null)[]> {
     return Promise.all(
-      ids.map((id) => this.service.cached(this.credential.userId, id)?.metadata ?? this.fetchAndRemember(id)),
+      ids.map((id) =>
+        Promise.resolve(
+          this.service.cached(this.credential.userId, id)?.metadata ?? this.fetchAndRemember(id),
+        ),
+      ),
     );
   }
 
@@ -283,7 +287,7 @@ export class UserMailbox {
         const cached = this.service.cached(this.credential.userId, id);
         if (cached === undefined) return this.metadata.load(id);
         return now - cached.fetchedAt < this.deps.labelFreshnessMs
-          ? cached.metadata
+          ? Promise.resolve(cached.metadata)
           : this.fetchAndRemember(id);
       }),
     );

@@ -40,7 +40,7 @@ export class MessageCursorCodec {
 
   encode(position: CursorPosition, scope: CursorScope): string {
     const payload = Buffer.from(JSON.stringify([position.pageToken, position.offset])).toString('base64url');
-    return `${payload}.${this.tag(this.keys[0]!, payload, scope).toString('base64url')}`;
+    return `${payload}.${this.tag(this.keys[0], payload, scope).toString('base64url')}`;
   }
 
   /** The position a cursor points at; BAD_USER_INPUT when it is malformed, tampered with, or foreign. */

@@ -1,6 +1,6 @@
 import type { ApolloServerOptionsWithSchema, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ValidationRule } from 'graphql';
+import { GraphQLError, OperationTypeNode, type ValidationRule } from 'graphql';
 
 const MAX_TOKENS = 2000;
 
@@ -23,7 +23,10 @@ const ARMOR_LIMITS = (production: boolean): ConstructorParameters<typeof ApolloA
 /** The schema has no subscriptions: say so at validation (a 400) instead of failing in execution. */
 const noSubscriptions: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    if (node.operation === 'subscription' && context.getSchema().getSubscriptionType() == null) {
+    if (
+      node.operation === OperationTypeNode.SUBSCRIPTION &&
+      context.getSchema().getSubscriptionType() == null
+    ) {
       context.reportError(new GraphQLError('This API has no subscriptions.', { nodes: [node] }));
     }
   },
@@ -40,6 +43,6 @@ export function queryLimits<TContext extends BaseContext>(
     validationRules: [...armor.validationRules, noSubscriptions],
     // The token limit lives in graphql-js's parser, so a flood is a GRAPHQL_PARSE_FAILED 400 before any work.
     parseOptions: { maxTokens: MAX_TOKENS },
-    plugins: armor.plugins as ApolloServerPlugin<TContext>[],
+    plugins: armor.plugins,
   };
 }

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import { classifyError, ErrorCode, type ErrorTranslator } from '../errors';
 import type { Logger } from '../logger';
 import type { GatewayContext } from '../resolvers/context';
@@ -29,7 +30,7 @@ export function requestLogPlugin(
         },
         async willSendResponse({ operationName, response }) {
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          const codes = errors.map((e) => String(e.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR));
+          const codes = errors.map(codeOf);
           if (response.body.kind === 'single' && codes.includes(ErrorCode.INTERNAL_SERVER_ERROR)) {
             response.body.singleResult.errors = errors.map((e) =>
               e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR
@@ -51,4 +52,10 @@ export function requestLogPlugin(
       };
     },
   };
+}
+
+/** The error's extensions.code; an error without a (string) code counts as INTERNAL_SERVER_ERROR. */
+function codeOf(error: GraphQLFormattedError): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : ErrorCode.INTERNAL_SERVER_ERROR;
 }
