@@ -7,7 +7,7 @@ import type { GoogleEmulator, OAuthClientRegistration } from './google-emulator'
  * harness and the benchmark build theirs here.
  */
 export function emulatorGoogleClient(
-  endpoints: GoogleEmulator['endpoints'],
+  endpoints: Pick<GoogleEmulator['endpoints'], 'authUrl' | 'tokenUrl' | 'revokeUrl' | 'apiRootUrl'>,
   client: OAuthClientRegistration,
 ): GoogleClientConfig {
   const redirectUri = client.redirectUris[0];
