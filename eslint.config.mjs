@@ -15,10 +15,19 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Apollo's plugin hooks and context function are typed to return promises: an async method without an
+      // await is how such an interface is implemented (and a throw in it still becomes a rejection).
+      '@typescript-eslint/require-await': 'off',
+    },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts', '*.js', '*.mjs'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'dev/**/*.ts', 'scripts/**/*.ts', '*.js', '*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

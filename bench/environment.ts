@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from 'google-auth-library';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
+import { emulatorGoogleClient } from '../dev/emulator-config';
 import type { OAuthClientRegistration } from '../dev/google-emulator';
 import { DEFAULT_SCOPES, type GoogleConfig } from '../src/config';
+import { connectMongoDB } from '../src/mongodb';
 import type { ApolloProcessApi } from './apollo-process';
 import type { UsageSource } from './cpu';
 import type { DirectProcessApi } from './direct-process';
@@ -86,18 +88,12 @@ export class BenchEnvironment {
       ],
     });
     const google: GoogleConfig = {
-      clientId: CLIENT.clientId,
-      clientSecret: CLIENT.clientSecret,
-      redirectUri: REDIRECT_URI,
+      ...emulatorGoogleClient(started.endpoints, CLIENT),
       scopes: DEFAULT_SCOPES,
-      authUrl: started.endpoints.authUrl,
-      tokenUrl: started.endpoints.tokenUrl,
-      revokeUrl: started.endpoints.revokeUrl,
-      apiRootUrl: started.endpoints.apiRootUrl,
     };
     const mongodbUri = plan.mongodbUri ?? started.mongodbUri!;
     const dbName = `gateway_bench_${randomBytes(4).toString('hex')}`;
-    const mongoClient = await new MongoClient(mongodbUri, { serverSelectionTimeoutMS: 3000 }).connect();
+    const mongoClient = await connectMongoDB(mongodbUri, 'gmail-graphql-gateway-bench');
     const env = new BenchEnvironment(
       plan,
       standIns,

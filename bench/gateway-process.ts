@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MongoClient } from 'mongodb';
+import { googleClientEnv } from '../dev/emulator-config';
+import { systemClock } from '../src/clock';
 import { loadConfig, type GoogleConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { connectMongoDB } from '../src/mongodb';
+import { resolveRuntimeConfig } from '../src/runtime-config';
 import { createGateway, type Gateway } from '../src/server';
 import { serveParentCalls } from './ipc';
 
@@ -38,32 +41,22 @@ serveParentCalls<GatewayProcessApi>({
   async start({ google, mongodbUri, dbName, encryptionKeys }) {
     const config = loadConfig({
       NODE_ENV: 'production',
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_REDIRECT_URI: google.redirectUri,
-      GOOGLE_AUTH_URL: google.authUrl,
-      GOOGLE_TOKEN_URL: google.tokenUrl,
-      GOOGLE_REVOKE_URL: google.revokeUrl,
-      ...(google.apiRootUrl === undefined ? {} : { GOOGLE_API_ROOT_URL: google.apiRootUrl }),
+      ...googleClientEnv(google),
+      GOOGLE_SCOPES: google.scopes.join(' '),
       MONGODB_URI: mongodbUri,
       MONGODB_DB: dbName,
       TOKEN_ENCRYPTION_KEYS: encryptionKeys,
       SESSION_TTL_SECONDS: '3600',
       LOG_LEVEL: 'info',
     });
-    const mongoClient = await new MongoClient(mongodbUri, {
-      serverSelectionTimeoutMS: 1500,
-      connectTimeoutMS: 2000,
-      appName: 'gmail-graphql-gateway-bench',
-    }).connect();
+    const runtime = resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] });
+    const mongoClient = await connectMongoDB(runtime.mongodbUri, 'gmail-graphql-gateway-bench');
     const server = createServer();
     gateway = await createGateway({
-      config,
-      google: config.google!,
-      db: mongoClient.db(dbName),
-      encryptionKeys: config.tokenEncryptionKeys!,
-      corsOrigins: ['http://127.0.0.1:5173'],
-      logger: createLogger(config.logLevel),
+      config: runtime,
+      db: mongoClient.db(runtime.mongodbDb),
+      logger: createLogger(runtime.logLevel),
+      clock: systemClock,
       httpServer: server,
     });
     server.on('request', gateway.handler);

@@ -2,10 +2,8 @@ import { OAuth2Client, type Credentials } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import type { GoogleConfig } from '../src/config';
 
-/**
- * The baselines: an application calling Gmail itself with googleapis and an access token it holds in memory,
- * no gateway in between. The same request the gateway makes (format=metadata, Subject/From/To headers).
- */
+// The baselines: an application calling Gmail itself with googleapis and an access token it holds in memory,
+// no gateway in between. The same request the gateway makes (format=metadata, Subject/From/To headers).
 
 export const METADATA_HEADERS = ['Subject', 'From', 'To'];
 export const PAGE_SIZE = 20;

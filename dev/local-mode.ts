@@ -1,3 +1,5 @@
+import type { GoogleClientConfig } from '../src/config';
+import { emulatorGoogleClient } from './emulator-config';
 import { start as startMongoServer } from './mongo-server';
 import { startGoogleEmulator } from './google-emulator';
 
@@ -7,16 +9,9 @@ import { startGoogleEmulator } from './google-emulator';
  * in-memory MongoDB-compatible server. Nothing here is used when both are configured.
  */
 export interface LocalStandIns {
-  /** Set when the Google emulator was started. */
-  readonly google?: {
+  /** Set when the Google emulator was started: its OAuth client, its home page and its demo account. */
+  readonly google?: GoogleClientConfig & {
     readonly url: string;
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly redirectUri: string;
-    readonly authUrl: string;
-    readonly tokenUrl: string;
-    readonly revokeUrl: string;
-    readonly apiRootUrl: string;
     readonly demoEmail: string;
   };
   /** Set when the embedded MongoDB-compatible server was started. */
@@ -47,14 +42,8 @@ export async function startLocalStandIns(needs: {
     };
     emulator.registerClient(client);
     google = {
+      ...emulatorGoogleClient(emulator.endpoints, client),
       url: emulator.url,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      redirectUri: client.redirectUris[0]!,
-      authUrl: emulator.endpoints.authUrl,
-      tokenUrl: emulator.endpoints.tokenUrl,
-      revokeUrl: emulator.endpoints.revokeUrl,
-      apiRootUrl: emulator.endpoints.apiRootUrl,
       demoEmail: emulator.demoUser.email,
     };
   }

@@ -1,7 +1,7 @@
-/**
- * The only reader of `process.env`. Everything the gateway is configured with is parsed, validated and frozen
- * here, once per process; nothing else looks at the environment.
- */
+// The only reader of `process.env`. Everything the gateway is configured with is parsed, validated and frozen
+// here, once per process; nothing else looks at the environment.
+
+import { hasGmailReadScope } from './auth/scopes';
 
 /** The Gmail read scope and the identity scopes the gateway needs to know whose mailbox it holds. */
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -25,17 +25,22 @@ export interface EncryptionKey {
   readonly key: Buffer;
 }
 
-export interface GoogleConfig {
+/** A Google OAuth client and the endpoints it talks to: what GOOGLE_* configures, or an emulator's. */
+export interface GoogleClientConfig {
   readonly clientId: string;
   readonly clientSecret: string;
   /** The registered redirect URI: the frontend's callback page, which hands `code` and `state` to `exchangeCode`. */
   readonly redirectUri: string;
-  readonly scopes: readonly string[];
   readonly authUrl: string;
   readonly tokenUrl: string;
   readonly revokeUrl: string;
   /** Root URL for googleapis (Gmail, OAuth2 userinfo); undefined means each API's own Google root. */
   readonly apiRootUrl: string | undefined;
+}
+
+/** The OAuth client the gateway signs in with, and the scopes it asks for (see RuntimeConfig). */
+export interface GoogleConfig extends GoogleClientConfig {
+  readonly scopes: readonly string[];
 }
 
 export interface GatewayConfig {
@@ -46,7 +51,7 @@ export interface GatewayConfig {
    * Google OAuth client; null means local mode: the in-process Google emulator stands in and fills this in at
    * start-up (main.ts).
    */
-  readonly google: GoogleConfig | null;
+  readonly google: GoogleClientConfig | null;
   /** Scopes asked for, also in local mode. */
   readonly scopes: readonly string[];
   /** null means the embedded MongoDB-compatible server (local mode). */
@@ -121,17 +126,14 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   };
 
   const scopes = value('GOOGLE_SCOPES')?.split(/\s+/) ?? [...DEFAULT_SCOPES];
-  if (
-    !scopes.includes(GMAIL_READONLY_SCOPE) &&
-    !scopes.some((s) => s.startsWith('https://mail.google.com'))
-  ) {
+  if (!hasGmailReadScope(scopes)) {
     problems.push(`GOOGLE_SCOPES must include ${GMAIL_READONLY_SCOPE}`);
   }
 
   const clientId = value('GOOGLE_CLIENT_ID');
   const clientSecret = value('GOOGLE_CLIENT_SECRET');
   const redirectUri = url('GOOGLE_REDIRECT_URI');
-  let google: GoogleConfig | null = null;
+  let google: GoogleClientConfig | null = null;
   if (clientId !== undefined || clientSecret !== undefined) {
     // A half-configured client is a mistake in any mode: falling back to local mode would hide it.
     const missing = [
@@ -149,7 +151,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
         clientId,
         clientSecret,
         redirectUri,
-        scopes,
         authUrl: url('GOOGLE_AUTH_URL') ?? GOOGLE_ENDPOINTS.authUrl,
         tokenUrl: url('GOOGLE_TOKEN_URL') ?? GOOGLE_ENDPOINTS.tokenUrl,
         revokeUrl: url('GOOGLE_REVOKE_URL') ?? GOOGLE_ENDPOINTS.revokeUrl,

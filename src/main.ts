@@ -3,16 +3,19 @@ import { existsSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import type { LocalStandIns } from '../dev/local-mode';
-import { ConfigError, loadConfig, type GatewayConfig, type GoogleConfig } from './config';
+import { systemClock } from './clock';
+import { ConfigError, loadConfig, type GatewayConfig } from './config';
 import { TokenCipher } from './credentials/token-cipher';
 import { createLogger, type Logger } from './logger';
+import { connectMongoDB } from './mongodb';
+import { resolveRuntimeConfig } from './runtime-config';
 import { createGateway } from './server';
 
 /**
- * Process entry: read the configuration, start local stand-ins when Google or MongoDB is not configured,
- * wire the gateway, listen, and shut down gracefully on SIGTERM/SIGINT (in-flight requests complete first).
+ * Process entry, and the composition root of a real process: read the configuration, start local stand-ins
+ * when Google or MongoDB is not configured, wire the gateway, listen, and shut down gracefully on
+ * SIGTERM/SIGINT (in-flight requests complete first).
  */
 async function main(): Promise<void> {
   let config: GatewayConfig;
@@ -54,29 +57,25 @@ async function main(): Promise<void> {
         })
       : undefined;
 
-  const google: GoogleConfig = config.google ?? { ...local!.google!, scopes: config.scopes };
-  const encryptionKeys = config.tokenEncryptionKeys ?? [TokenCipher.generateKey('local')];
-  if (config.tokenEncryptionKeys === null) {
+  const localKey = config.tokenEncryptionKeys === null ? TokenCipher.generateKey('local') : undefined;
+  if (localKey !== undefined) {
     logger.warn(
       'TOKEN_ENCRYPTION_KEYS is not set: using a random key; stored tokens will not survive a restart',
     );
   }
-
-  const mongoClient = new MongoClient(config.mongodbUri ?? local!.mongodbUri!, {
-    // Fail a request within about two seconds when MongoDB is gone, rather than the driver's 30 s default.
-    serverSelectionTimeoutMS: 1500,
-    connectTimeoutMS: 2000,
-    appName: 'gmail-graphql-gateway',
+  const runtime = resolveRuntimeConfig(config, {
+    ...(local?.google ? { google: local.google } : {}),
+    ...(local?.mongodbUri ? { mongodbUri: local.mongodbUri } : {}),
+    ...(localKey ? { encryptionKeys: [localKey] } : {}),
+    corsOrigins: [origin, `http://127.0.0.1:${port}`],
   });
-  await mongoClient.connect();
 
+  const mongoClient = await connectMongoDB(runtime.mongodbUri);
   const gateway = await createGateway({
-    config,
-    google,
-    db: mongoClient.db(config.mongodbDb),
-    encryptionKeys,
-    corsOrigins: config.corsOrigins ?? [origin, `http://127.0.0.1:${port}`],
+    config: runtime,
+    db: mongoClient.db(runtime.mongodbDb),
     logger,
+    clock: systemClock,
     httpServer,
     ...(webRoot ? { webRoot } : {}),
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSchema, isObjectType, isInputObjectType, isEnumType } from 'graphql';
-import { printGatewaySchema } from '../dev/schema/print-schema';
+import { printGatewaySchema } from '../scripts/schema/print-schema';
 
 const committedPath = join(__dirname, '..', 'schema', 'schema.graphql');
 

@@ -1,10 +1,8 @@
 import { json, type Reply } from './http';
 
-/**
- * Google's two error shapes, with the wording real Google uses: the API envelope (Gmail, userinfo)
- * `{ error: { code, message, errors: [...], status } }` and the OAuth one (token, revoke, tokeninfo)
- * `{ error, error_description }`.
- */
+// Google's two error shapes, with the wording real Google uses: the API envelope (Gmail, userinfo)
+// `{ error: { code, message, errors: [...], status } }` and the OAuth one (token, revoke, tokeninfo)
+// `{ error, error_description }`.
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'INVALID_ARGUMENT',

@@ -7,12 +7,10 @@ import {
   type KeyObject,
 } from 'node:crypto';
 
-/**
- * OpenID Connect id_tokens. They are correctly shaped RS256 JWTs with Google's issuer and claims, but signed
- * with the emulator's own key (NOT Google's): they verify only against the emulator's certs endpoints
- * (`/oauth2/v1/certs` PEM, `/oauth2/v3/certs` JWK), e.g. OAuth2Client.verifyIdToken with
- * `endpoints.oauth2FederatedSignonPemCertsUrl` pointed there.
- */
+// OpenID Connect id_tokens. They are correctly shaped RS256 JWTs with Google's issuer and claims, but signed
+// with the emulator's own key (NOT Google's): they verify only against the emulator's certs endpoints
+// (`/oauth2/v1/certs` PEM, `/oauth2/v3/certs` JWK), e.g. OAuth2Client.verifyIdToken with
+// `endpoints.oauth2FederatedSignonPemCertsUrl` pointed there.
 
 interface SigningKey {
   readonly kid: string;

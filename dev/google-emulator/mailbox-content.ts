@@ -1,7 +1,5 @@
-/**
- * The raw material of generated mailboxes: people, senders, subjects and bodies. Every domain is a reserved
- * example domain, so nothing here points at a real organisation. `{placeholders}` are filled by mailbox-generator.ts.
- */
+// The raw material of generated mailboxes: people, senders, subjects and bodies. Every domain is a reserved
+// example domain, so nothing here points at a real organisation. `{placeholders}` are filled by mailbox-generator.ts.
 
 export type CategoryLabel =
   'CATEGORY_PERSONAL' | 'CATEGORY_UPDATES' | 'CATEGORY_PROMOTIONS' | 'CATEGORY_SOCIAL' | 'CATEGORY_FORUMS';

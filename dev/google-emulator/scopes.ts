@@ -1,4 +1,4 @@
-/** Scope names and what they allow, as Google treats them. */
+// Scope names and what they allow, as Google treats them.
 
 export const SCOPES = {
   openid: 'openid',

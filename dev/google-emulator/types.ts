@@ -1,4 +1,4 @@
-/** The public contract of the Google emulator: what tests, local mode and benchmarks program against. */
+// The public contract of the Google emulator: what tests, local mode and benchmarks program against.
 
 /** The Google endpoints the emulator serves; faults, latency and the request log are keyed by these. */
 export type EndpointName =

@@ -1,7 +1,5 @@
-/**
- * Pending authorization requests: the state sent to Google and the PKCE verifier that goes with it. A state
- * works once: consuming it is a single find-and-delete.
- */
+// Pending authorization requests: the state sent to Google and the PKCE verifier that goes with it. A state
+// works once: consuming it is a single find-and-delete.
 
 export interface AuthorizationRequest {
   readonly state: string;

@@ -3,11 +3,9 @@ import { oauth2_v2 } from 'googleapis/build/src/apis/oauth2';
 import type { GoogleConfig } from '../config';
 import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-errors';
 
-/**
- * The gateway's only door to Google's OAuth 2.0 endpoints (consent URL, code exchange, userinfo, revoke).
- * Created once per process. googleapis is imported per API: the root module loads every Google API (~1.4 s,
- * +100 MB) where the gateway needs two.
- */
+// The gateway's only door to Google's OAuth 2.0 endpoints (consent URL, code exchange, userinfo, revoke).
+// Created once per process. googleapis is imported per API: the root module loads every Google API (~1.4 s,
+// +100 MB) where the gateway needs two.
 
 export interface ExchangedTokens {
   readonly accessToken: string;

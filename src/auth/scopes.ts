@@ -1,4 +1,4 @@
-/** Scope checks on what Google says it granted (the token response's `scope`). */
+// Scope checks on what Google says it granted (the token response's `scope`).
 
 const GMAIL_READ_SCOPES = new Set([
   'https://www.googleapis.com/auth/gmail.readonly',

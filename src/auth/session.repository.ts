@@ -1,4 +1,4 @@
-/** Server-side sessions. The token exists in plaintext only in the response to `exchangeCode`; stored as a hash. */
+// Server-side sessions. The token exists in plaintext only in the response to `exchangeCode`; stored as a hash.
 
 export interface Session {
   readonly userId: string;

@@ -1,7 +1,5 @@
-/**
- * Where the gateway keeps each user's Google grant. Implementations store tokens encrypted; this interface
- * only ever hands out plaintext in memory. "Not found" is `null`, never an exception.
- */
+// Where the gateway keeps each user's Google grant. Implementations store tokens encrypted; this interface
+// only ever hands out plaintext in memory. "Not found" is `null`, never an exception.
 
 export type CredentialStatus = 'ACTIVE' | 'NEEDS_REAUTHORIZATION';
 

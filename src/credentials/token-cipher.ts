@@ -87,7 +87,7 @@ export class TokenCipher {
       );
     }
     this.keys = keys;
-    const first = keyring[0]!;
+    const first = keyring[0];
     this.current = { id: first.id, key: keys.get(first.id)! };
   }
 

@@ -1,4 +1,4 @@
-/** The one Relay connection builder: edges with cursors, and the page info derived from them. */
+// The one Relay connection builder: edges with cursors, and the page info derived from them.
 
 export interface Edge<T> {
   readonly cursor: string;

@@ -2,13 +2,11 @@ import { createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject 
 import type { EncryptionKey } from '../config';
 import { BadUserInputError } from '../errors';
 
-/**
- * Opaque, signed cursors for the messages connection. A cursor says where the next message is: the Gmail page
- * token a list call started from and an offset into that call's results. The signature binds it to the user
- * and to the query and filters, none of which is stored in the cursor itself, so a cursor replayed by another
- * user or with another query fails verification. Keys derive from TOKEN_ENCRYPTION_KEYS, so every instance
- * sharing the keyring accepts every other's cursors.
- */
+// Opaque, signed cursors for the messages connection. A cursor says where the next message is: the Gmail page
+// token a list call started from and an offset into that call's results. The signature binds it to the user
+// and to the query and filters, none of which is stored in the cursor itself, so a cursor replayed by another
+// user or with another query fails verification. Keys derive from TOKEN_ENCRYPTION_KEYS, so every instance
+// sharing the keyring accepts every other's cursors.
 
 export interface CursorPosition {
   /** Gmail's pageToken of the list call the offset counts from; null for the start of the list. */
@@ -42,7 +40,7 @@ export class MessageCursorCodec {
 
   encode(position: CursorPosition, scope: CursorScope): string {
     const payload = Buffer.from(JSON.stringify([position.pageToken, position.offset])).toString('base64url');
-    return `${payload}.${this.tag(this.keys[0]!, payload, scope).toString('base64url')}`;
+    return `${payload}.${this.tag(this.keys[0], payload, scope).toString('base64url')}`;
   }
 
   /** The position a cursor points at; BAD_USER_INPUT when it is malformed, tampered with, or foreign. */

@@ -19,7 +19,7 @@ export class MessageResolver {
     @Args(() => MessagesArgs) args: MessagesArgs,
     @Ctx() context: GatewayContext,
   ): Promise<MessageConnection> {
-    return (await context.userMailbox()).list(args) as Promise<MessageConnection>;
+    return (await context.userMailbox()).list(args);
   }
 
   @FieldResolver()

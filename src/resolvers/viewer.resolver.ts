@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
 import { Ctx, Info, Query, Resolver } from 'type-graphql';
 import { Viewer } from '../schema/viewer.type';
 import type { GatewayContext } from './context';
@@ -20,7 +20,7 @@ function selectsOnlyId(info: GraphQLResolveInfo): boolean {
   return info.fieldNodes.every((node) =>
     (node.selectionSet?.selections ?? []).every(
       (selection) =>
-        selection.kind === 'Field' &&
+        selection.kind === Kind.FIELD &&
         (selection.name.value === 'id' || selection.name.value === '__typename'),
     ),
   );

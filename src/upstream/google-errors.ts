@@ -1,8 +1,6 @@
-/**
- * The one place that reads Google's error shapes. Matches on the response (status, `error`, `reason`), never
- * on `instanceof GaxiosError` or on message text: a second copy of gaxios, or a reworded message, would
- * silently break either.
- */
+// The one place that reads Google's error shapes. Matches on the response (status, `error`, `reason`), never
+// on `instanceof GaxiosError` or on message text: a second copy of gaxios, or a reworded message, would
+// silently break either.
 
 export type GoogleErrorKind =
   /** The token endpoint said `invalid_grant`: the refresh token or code is dead. */

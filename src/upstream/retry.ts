@@ -1,10 +1,8 @@
 import { classifyGoogleError, type GoogleErrorKind } from './google-errors';
 
-/**
- * Retries a Gmail call on rate limits (429, 403 rateLimitExceeded) and transient failures (5xx, network),
- * with exponential backoff plus jitter, honouring Retry-After, within a total time budget. gaxios's own retry
- * is turned off for these calls: it ignores Retry-After and does not know about 403 rate limits.
- */
+// Retries a Gmail call on rate limits (429, 403 rateLimitExceeded) and transient failures (5xx, network),
+// with exponential backoff plus jitter, honouring Retry-After, within a total time budget. gaxios's own retry
+// is turned off for these calls: it ignores Retry-After and does not know about 403 rate limits.
 
 export interface RetryPolicy {
   /** Total time a call may spend waiting between attempts, e.g. 8000 ms. */

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db, MongoClient } from 'mongodb';
+import { emulatorGoogleClient, googleClientEnv } from '../../dev/emulator-config';
 import {
   startGoogleEmulator,
   type GoogleEmulator,
   type GoogleEmulatorOptions,
 } from '../../dev/google-emulator';
 import { start as startMongoServer, type MongoServer } from '../../dev/mongo-server';
-import { DEFAULT_SCOPES, loadConfig, type EncryptionKey, type GoogleConfig } from '../../src/config';
+import { systemClock } from '../../src/clock';
+import { loadConfig, type EncryptionKey } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { connectMongoDB } from '../../src/mongodb';
+import { resolveRuntimeConfig } from '../../src/runtime-config';
 import { createGateway, type Gateway, type GatewayTuning } from '../../src/server';
 
 /** The frontend's callback page: registered with the emulator, never fetched (tests read the redirect). */
@@ -81,7 +85,7 @@ export class Harness {
     const mongo: MongoServer | undefined = externalUri === undefined ? await startMongoServer() : undefined;
     const dbUri: string = externalUri ?? mongo!.uri;
     const dbName = options.db?.name ?? `gateway_test_${randomBytes(6).toString('hex')}`;
-    const mongoClient = await new MongoClient(dbUri, { serverSelectionTimeoutMS: 1500 }).connect();
+    const mongoClient = await connectMongoDB(dbUri);
     const db = mongoClient.db(dbName);
 
     const logLines: string[] = [];
@@ -98,21 +102,9 @@ export class Harness {
     });
     const logger = createLogger('debug', destination);
     const encryptionKeys = options.encryptionKeys ?? [{ id: 'test', key: randomBytes(32) }];
-    const google: GoogleConfig = {
-      clientId: CLIENT.clientId,
-      clientSecret: CLIENT.clientSecret,
-      redirectUri: REDIRECT_URI,
-      scopes: DEFAULT_SCOPES,
-      authUrl: emulator.endpoints.authUrl,
-      tokenUrl: emulator.endpoints.tokenUrl,
-      revokeUrl: emulator.endpoints.revokeUrl,
-      apiRootUrl: emulator.endpoints.apiRootUrl,
-    };
     const config = loadConfig({
       ...(options.production ? { NODE_ENV: 'production' } : {}),
-      GOOGLE_CLIENT_ID: google.clientId,
-      GOOGLE_CLIENT_SECRET: google.clientSecret,
-      GOOGLE_REDIRECT_URI: REDIRECT_URI,
+      ...googleClientEnv(emulatorGoogleClient(emulator.endpoints, CLIENT)),
       MONGODB_URI: dbUri,
       MONGODB_DB: dbName,
       TOKEN_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
@@ -123,18 +115,15 @@ export class Harness {
     });
     const server = createServer();
     const gateway = await createGateway({
-      config,
-      google,
+      config: resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] }),
       db,
-      encryptionKeys,
-      corsOrigins: ['http://127.0.0.1:5173'],
       logger,
+      clock: options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock,
       httpServer: server,
       tuning: {
         retry: { budgetMs: 1500, baseDelayMs: 20, maxAttempts: 5 },
         ...options.tuning,
       },
-      ...(options.now ? { now: options.now } : {}),
     });
     server.on('request', gateway.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -8,7 +8,7 @@ import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { oauth2_v2 } from 'googleapis/build/src/apis/oauth2';
 import type { EmulatorUser, GoogleEmulator, OAuthClientRegistration } from '../../../dev/google-emulator';
 
-/** Helpers that use the emulator the way the gateway does: google-auth-library, googleapis and a browser. */
+// Helpers that use the emulator the way the gateway does: google-auth-library, googleapis and a browser.
 
 export const GMAIL_READONLY = 'https://www.googleapis.com/auth/gmail.readonly';
 export const GMAIL_METADATA = 'https://www.googleapis.com/auth/gmail.metadata';

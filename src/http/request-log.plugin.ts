@@ -1,0 +1,61 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import { classifyError, ErrorCode, type ErrorTranslator } from '../errors';
+import type { Logger } from '../logger';
+import type { GatewayContext } from '../resolvers/context';
+
+/**
+ * One log line per GraphQL request: request id, operation, duration, outcome (never variables or headers).
+ * An unexpected error is logged in full under the request id, which the client also gets in the masked error's
+ * `extensions.requestId`, so that the two can be matched.
+ */
+export function requestLogPlugin(
+  logger: Logger,
+  translate: ErrorTranslator,
+): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async didEncounterErrors({ errors }) {
+          for (const error of errors) {
+            const classified = classifyError(error, translate);
+            if (classified.kind === 'unexpected') {
+              logger.error(
+                { requestId: contextValue.requestId, err: classified.original },
+                'unexpected error',
+              );
+            }
+          }
+        },
+        async willSendResponse({ operationName, response }) {
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+          const codes = errors.map(codeOf);
+          if (response.body.kind === 'single' && codes.includes(ErrorCode.INTERNAL_SERVER_ERROR)) {
+            response.body.singleResult.errors = errors.map((e) =>
+              e.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR
+                ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } }
+                : e,
+            );
+          }
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operationName: operationName ?? null,
+              durationMs: Math.round(performance.now() - started),
+              outcome: codes.length === 0 ? 'ok' : 'error',
+              ...(codes.length === 0 ? {} : { errorCodes: [...new Set(codes)] }),
+            },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
+/** The error's extensions.code; an error without a (string) code counts as INTERNAL_SERVER_ERROR. */
+function codeOf(error: GraphQLFormattedError): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : ErrorCode.INTERNAL_SERVER_ERROR;
+}

@@ -1,0 +1,37 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+
+/** What Apollo Sandbox opens with outside production: the sign-in steps, then a first page of mail. */
+export const SANDBOX_DOCUMENT = `# 1. Run StartSignIn and open the returned url in a browser tab; consent.
+# 2. Copy code and state from the page Google redirects to, and run SignIn with them.
+# 3. Put the sessionToken in the Authorization header (Headers panel): Bearer <sessionToken>.
+# 4. Run Inbox. Errors with extensions.authorizationUrl mean: send the user there.
+query StartSignIn {
+  authorizationUrl { url state expiresAt }
+}
+
+mutation SignIn($code: String!, $state: String!) {
+  exchangeCode(code: $code, state: $state) { sessionToken viewer { email } }
+}
+
+query Inbox($query: String, $after: String) {
+  viewer { email status }
+  messages(first: 20, query: $query, after: $after) {
+    edges { cursor node { id subject from date snippet } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+`;
+
+/** Apollo Sandbox, embedded at GET /graphql, outside production; no landing page in production. */
+export function landingPage(production: boolean): ApolloServerPlugin {
+  return production
+    ? ApolloServerPluginLandingPageDisabled()
+    : ApolloServerPluginLandingPageLocalDefault({
+        embed: true,
+        includeCookies: false,
+        document: SANDBOX_DOCUMENT,
+        headers: { Authorization: 'Bearer <sessionToken from exchangeCode>' },
+      });
+}
