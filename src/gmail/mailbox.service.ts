@@ -21,7 +21,7 @@ import {
   type ReauthorizationRequiredError,
 } from '../errors';
 import type { Logger } from '../logger';
-import { buildConnection, type Connection } from './connection';
+import { buildConnection, type Connection } from '../schema/connection';
 import { classifyGoogleError } from './google-errors';
 import type { CursorScope, MessageCursorCodec } from './message-cursor';
 import { RetriesExhaustedError, withRetries, type RetryClock, type RetryPolicy } from './retry';
