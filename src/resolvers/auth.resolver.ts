@@ -33,7 +33,7 @@ export class AuthResolver {
     state: string,
     @Ctx() context: GatewayContext,
   ): Promise<ExchangeCodePayload> {
-    return context.auth.exchangeCode(code, state) as Promise<ExchangeCodePayload>;
+    return context.auth.exchangeCode(code, state);
   }
 
   @Mutation(() => Boolean, {
