@@ -41,6 +41,12 @@ export interface ViewerView {
   readonly status: CredentialStatus;
 }
 
+/** A completed sign-in: the session token (shown this once) and the account connected. */
+export interface ExchangeCodePayloadView {
+  readonly sessionToken: string;
+  readonly viewer: ViewerView;
+}
+
 export interface AuthServiceDeps {
   readonly google: GoogleOAuthService;
   readonly credentials: CredentialRepository;
@@ -107,7 +113,7 @@ export class AuthService {
    * Exchanges the code Google sent back for tokens, stores the credential and opens a session. The state is
    * consumed first, atomically, so a state (and with it its code) works once.
    */
-  async exchangeCode(code: string, state: string): Promise<{ sessionToken: string; viewer: ViewerView }> {
+  async exchangeCode(code: string, state: string): Promise<ExchangeCodePayloadView> {
     if (code.length === 0 || code.length > MAX_CODE_LENGTH) {
       throw new BadUserInputError(`code must be 1 to ${MAX_CODE_LENGTH} characters`, 'code');
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { TokenDecryptionError, type EncryptedValue, type TokenCipher } from '../credentials/token-cipher';
 import type {
-  AuthorizationRequest,
+  PendingAuthorization,
   AuthorizationRequestRepository,
 } from './authorization-request.repository';
 
@@ -45,7 +45,7 @@ export class MongoAuthorizationRequestRepository implements AuthorizationRequest
     await this.collection.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
   }
 
-  async save(request: AuthorizationRequest): Promise<void> {
+  async save(request: PendingAuthorization): Promise<void> {
     const id = hashState(request.state);
     await this.collection.insertOne({
       _id: id,
@@ -57,7 +57,7 @@ export class MongoAuthorizationRequestRepository implements AuthorizationRequest
   }
 
   /** One find-and-delete: of any number of concurrent calls with one state, exactly one gets the request. */
-  async consume(state: string): Promise<AuthorizationRequest | null> {
+  async consume(state: string): Promise<PendingAuthorization | null> {
     const document = await this.collection.findOneAndDelete({ _id: hashState(state) });
     if (document === null || document.expiresAt.getTime() <= this.now().getTime()) return null;
     try {

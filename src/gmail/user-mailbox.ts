@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
 import type { Credential } from '../credentials/credential.repository';
-import { buildConnection, type Connection } from './connection';
+import { buildConnection, type Connection } from '../schema/connection';
 import type { GmailClient, ListedPage, MessageMetadata, MessageRef } from './gmail.client';
 import type { CursorPosition, CursorScope, MessageCursorCodec } from './message-cursor';
 import { cursorScopeOf, pageSizeOf, type MessagesQuery } from './messages-query';
@@ -71,7 +71,10 @@ export class UserMailbox {
   /** Metadata of any age: headers, snippet, date and size never change for a message id. */
   private loadMetadata(ids: readonly string[]): Promise<(MessageMetadata | null)[]> {
     return Promise.all(
-      ids.map((id) => this.deps.cache.get(this.credential.userId, id)?.metadata ?? this.fetchAndRemember(id)),
+      ids.map((id) => {
+        const cached = this.deps.cache.get(this.credential.userId, id);
+        return cached === undefined ? this.fetchAndRemember(id) : Promise.resolve(cached.metadata);
+      }),
     );
   }
 
@@ -81,7 +84,7 @@ export class UserMailbox {
       ids.map((id) => {
         const cached = this.deps.cache.get(this.credential.userId, id);
         if (cached === undefined) return this.metadata.load(id);
-        return this.deps.cache.isFresh(cached) ? cached.metadata : this.fetchAndRemember(id);
+        return this.deps.cache.isFresh(cached) ? Promise.resolve(cached.metadata) : this.fetchAndRemember(id);
       }),
     );
   }

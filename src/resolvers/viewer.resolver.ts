@@ -6,11 +6,15 @@ import type { GatewayContext } from './context';
 @Resolver()
 export class ViewerResolver {
   @Query(() => Viewer, { nullable: true, description: 'The signed-in user; null without a valid session.' })
-  async viewer(@Ctx() context: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<Viewer | null> {
+  async viewer(
+    @Ctx() context: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<Viewer | Pick<Viewer, 'id'> | null> {
     const session = await context.session();
     if (session === null) return null;
-    // The session alone answers `{ viewer { id } }` (the common "am I signed in?" check): skip the credential.
-    if (selectsOnlyId(info)) return { id: session.userId } as Viewer;
+    // The session alone answers `{ viewer { id } }` (the common "am I signed in?" check): skip the credential and
+    // return the id alone, since no other field is read.
+    if (selectsOnlyId(info)) return { id: session.userId };
     return context.auth.viewer(session);
   }
 }

@@ -1,7 +1,8 @@
 import { Field, GraphQLISODateTime, ObjectType } from 'type-graphql';
+import type { AuthorizationRequestView } from '../auth/auth.service';
 
 @ObjectType({ description: 'A Google consent URL for the server-side OAuth flow, with its one-time state.' })
-export class AuthorizationRequest {
+export class AuthorizationRequest implements AuthorizationRequestView {
   @Field(() => String, {
     description:
       'Send the browser here. Google redirects back to the configured redirect URI with `code` and `state`; pass both to `exchangeCode`.',

@@ -1,15 +1,9 @@
-import { Field, Int, ObjectType } from 'type-graphql';
-import { MessageEdge } from './message.type';
-import { PageInfo } from './page-info.type';
+import { ConnectionType } from './connection.type';
+import { Message } from './message.type';
 
-@ObjectType({ description: 'A page of messages, newest first, in Gmail order (Relay cursor connection).' })
-export class MessageConnection {
-  @Field(() => [MessageEdge], { description: 'The messages of this page.' })
-  edges!: MessageEdge[];
-
-  @Field(() => PageInfo, { description: 'Where this page stands.' })
-  pageInfo!: PageInfo;
-
-  @Field(() => Int, { description: "Gmail's estimate of how many messages match in all (not exact)." })
-  resultSizeEstimate!: number;
-}
+export const MessageConnection = ConnectionType(Message, {
+  name: 'Message',
+  description: 'A page of messages, newest first, in Gmail order (Relay cursor connection).',
+  noun: { one: 'message', many: 'messages' },
+});
+export type MessageConnection = InstanceType<typeof MessageConnection>;

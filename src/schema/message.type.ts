@@ -43,12 +43,3 @@ export class Message {
   @Field(() => Int, { nullable: true, description: 'Estimated size in bytes.' })
   sizeEstimate?: number | null;
 }
-
-@ObjectType({ description: 'A message and its cursor.' })
-export class MessageEdge {
-  @Field(() => String, { description: 'Opaque cursor; as `after` it resumes right after this edge.' })
-  cursor!: string;
-
-  @Field(() => Message, { description: 'The message.' })
-  node!: Message;
-}

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { ViewerView } from '../auth/auth.service';
 import type { CredentialStatus as CredentialStatusValue } from '../credentials/credential.repository';
 
 export const CredentialStatus = {
@@ -19,7 +20,7 @@ registerEnumType(CredentialStatus, {
 });
 
 @ObjectType({ description: 'The signed-in user: the Google account behind the session.' })
-export class Viewer {
+export class Viewer implements ViewerView {
   @Field(() => ID, { description: "Google's account id." })
   id!: string;
 

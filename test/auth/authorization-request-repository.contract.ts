@@ -1,6 +1,6 @@
 import type { Collection, Db, Document } from 'mongodb';
 import type {
-  AuthorizationRequest,
+  PendingAuthorization,
   AuthorizationRequestRepository,
 } from '../../src/auth/authorization-request.repository';
 import type { EncryptionKey } from '../../src/config';
@@ -34,7 +34,7 @@ export function authorizationRequestRepositoryContract(
     let requests: AuthorizationRequestRepository;
     let counter = 0;
 
-    const request = (overrides: Partial<AuthorizationRequest> = {}): AuthorizationRequest => {
+    const request = (overrides: Partial<PendingAuthorization> = {}): PendingAuthorization => {
       counter += 1;
       return {
         state: `state-${counter}-Yx9Qe1mTr4VzP0cLwK7sB2hN5jD8fG3a`,

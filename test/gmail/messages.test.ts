@@ -234,6 +234,63 @@ describe('message metadata', () => {
     expect(nodes[0]).toEqual({ id: gone!.id, subject: null });
     expect(nodes[1]?.subject).toEqual(expect.any(String));
   });
+
+  it('shows every metadata field of a message Gmail no longer has as null, and its labelIds as []', async () => {
+    const user = h.emulator.addUser({ email: 'vanished@example.com', messages: 4 });
+    const { token } = await h.signIn(user.email);
+    const [gone] = h.emulator.messagesOf(user.id);
+    h.emulator.injectFault('messages.get', { status: 404, messageId: gone!.id, times: Infinity });
+    h.emulator.clearRequests();
+    const result = await page(token, { first: 2 }, DETAILS);
+    expect(h.emulator.count('messages.get', (r) => r.messageId === gone!.id)).toBe(1);
+    expect(result.edges[0]!.node).toEqual({
+      id: gone!.id,
+      threadId: gone!.threadId,
+      subject: null,
+      from: null,
+      to: null,
+      date: null,
+      snippet: null,
+      sizeEstimate: null,
+      labelIds: [],
+    });
+  });
+
+  it('re-reads a message only for labelIds, and only once its cached copy is older than 30 seconds', async () => {
+    let clock = new Date();
+    const timed = await Harness.start({ now: () => clock });
+    try {
+      const user = timed.emulator.addUser({ email: 'label-freshness@example.com', messages: 10 });
+      const { token } = await timed.signIn(user.email);
+      const withLabels = `query { messages(first: 5) { edges { node { id subject labelIds } } } }`;
+      const everythingElse = `query { messages(first: 5) { edges { node { id subject from to date snippet sizeEstimate } } } }`;
+      const gets = async (query: string) => {
+        timed.emulator.clearRequests();
+        const response = await timed.graphql<Page>(query, {}, { token });
+        expect(response.body.errors).toBeUndefined();
+        return { count: timed.emulator.count('messages.get'), edges: response.body.data!.messages.edges };
+      };
+
+      // One fetch per message serves both subject and labelIds.
+      expect((await gets(withLabels)).count).toBe(5);
+      clock = new Date(clock.getTime() + 29_000);
+      expect((await gets(withLabels)).count).toBe(0);
+
+      clock = new Date(clock.getTime() + 2_000);
+      expect((await gets(everythingElse)).count).toBe(0);
+      const reread = await gets(withLabels);
+      expect(reread.count).toBe(5);
+      expect(reread.edges.map((e) => e.node.labelIds)).toEqual(
+        timed.emulator
+          .messagesOf(user.id)
+          .slice(0, 5)
+          .map((m) => m.labelIds),
+      );
+      expect((await gets(withLabels)).count).toBe(0);
+    } finally {
+      await timed.stop();
+    }
+  });
 });
 
 describe('input validation', () => {

@@ -1,4 +1,5 @@
-// The one Relay connection builder: edges with cursors, and the page info derived from them.
+// The one Relay connection builder: edges with cursors, and the page info derived from them. Services build
+// their pages with it; the GraphQL types it fills come from `ConnectionType` in connection.type.ts.
 
 export interface Edge<T> {
   readonly cursor: string;
