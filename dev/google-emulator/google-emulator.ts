@@ -208,6 +208,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
       unitsPerMinute: this.quota.unitsPerMinute,
       inFlight: this.load.inFlight(id),
       peakInFlight: this.load.peak(id),
+      maxConcurrentPerUser: this.load.maxPerUser,
     };
   }
 

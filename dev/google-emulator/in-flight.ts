@@ -35,6 +35,10 @@ export class InFlightCounter {
     };
   }
 
+  get maxPerUser(): number | null {
+    return this.limit ?? null;
+  }
+
   inFlight(userId: string): number {
     return this.users.get(userId)?.inFlight ?? 0;
   }

@@ -112,6 +112,8 @@ export interface QuotaUsage {
   /** Gmail calls of this user in flight now, and the most there ever were at once (since resetUsage). */
   inFlight: number;
   peakInFlight: number;
+  /** The concurrency limit; null when there is none. */
+  maxConcurrentPerUser: number | null;
 }
 
 export interface ConsentDecision {
