@@ -20,6 +20,8 @@ export interface LocalStandIns {
 }
 
 export const LOCAL_CLIENT_ID = 'gmail-gateway-local.apps.googleusercontent.com';
+export const LOCAL_QUOTA_UNITS_PER_MINUTE = 6000;
+export const LOCAL_MAX_CONCURRENT_PER_USER = 10;
 
 /**
  * @param redirectUris the redirect URIs the local OAuth client accepts; the first is the one the gateway uses
@@ -30,7 +32,15 @@ export async function startLocalStandIns(needs: {
   mongodb: boolean;
   redirectUris: readonly string[];
 }): Promise<LocalStandIns> {
-  const emulator = needs.google ? await startGoogleEmulator({ consentMode: 'page' }) : undefined;
+  // Google's real budget, so a person sees it at work: 6000 units per user per minute (projects created since
+  // May 2026) at Google's published costs, and Gmail's per-user concurrency limit (undocumented, about 10).
+  const emulator = needs.google
+    ? await startGoogleEmulator({
+        consentMode: 'page',
+        quota: { unitsPerMinute: LOCAL_QUOTA_UNITS_PER_MINUTE },
+        maxConcurrentPerUser: LOCAL_MAX_CONCURRENT_PER_USER,
+      })
+    : undefined;
   const mongo = needs.mongodb ? await startMongoServer() : undefined;
   let google: LocalStandIns['google'];
   if (emulator !== undefined) {

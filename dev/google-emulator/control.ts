@@ -1,4 +1,5 @@
 import { avatarSvg, renderHomePage } from './home-page';
+import { GOOGLE_FAULTS, isGoogleFaultName } from './google-faults';
 import { isRecord, json, parseJson, type Reply } from './http';
 import type { RequestContext } from './request-context';
 import {
@@ -6,7 +7,9 @@ import {
   type EndpointName,
   type FaultSpec,
   type GoogleEmulator,
+  type NewUser,
   type LatencySpec,
+  type QuotaOptions,
 } from './types';
 
 export const CONTROL_PREFIX = '/__emulator';
@@ -42,6 +45,53 @@ function dispatch(emulator: GoogleEmulator, ctx: RequestContext): Reply {
         return json(200, { users: emulator.users });
       case 'POST /users':
         return json(200, { user: emulator.addUser(newUser(input())) });
+      case 'POST /gmail-enabled': {
+        const body = input();
+        const email = requiredString(body, 'email');
+        const enabled = requiredBoolean(body, 'enabled');
+        emulator.setGmailEnabled(email, enabled);
+        return done(ctx, `${enabled ? 'enabled' : 'disabled'} Gmail for ${email}`);
+      }
+      case 'POST /client-secret': {
+        const body = input();
+        const clientId = requiredString(body, 'clientId');
+        emulator.setClientSecret(clientId, requiredString(body, 'clientSecret'));
+        return done(ctx, `set a new client secret for ${clientId}`);
+      }
+      case 'GET /usage': {
+        const email = ctx.query.get('email');
+        if (email) return json(200, { email, usage: emulator.usage(email) });
+        return json(200, {
+          users: emulator.users.map((user) => ({
+            email: user.email,
+            id: user.id,
+            usage: emulator.usage(user.id),
+          })),
+        });
+      }
+      case 'DELETE /usage': {
+        const email = ctx.query.get('email') ?? optionalString(input(), 'email');
+        emulator.resetUsage(email ?? undefined);
+        return done(ctx, email ? `reset the usage of ${email}` : 'reset everyone’s usage');
+      }
+      case 'POST /quota': {
+        const quota = quotaInput(input());
+        emulator.setQuota(quota);
+        return done(
+          ctx,
+          quota?.unitsPerMinute !== undefined
+            ? `quota: ${quota.unitsPerMinute} units per minute`
+            : 'quota not enforced',
+        );
+      }
+      case 'POST /concurrency': {
+        const limit = optionalNumber(input(), 'maxConcurrentPerUser');
+        emulator.setMaxConcurrentPerUser(limit);
+        return done(
+          ctx,
+          limit !== undefined ? `at most ${limit} Gmail calls in flight per user` : 'no concurrency limit',
+        );
+      }
       case 'POST /revoke': {
         const email = requiredString(input(), 'email');
         emulator.revokeGrant(email);
@@ -143,31 +193,70 @@ function optionalNumber(input: Record<string, unknown>, key: string): number | u
   return n;
 }
 
+function requiredBoolean(input: Record<string, unknown>, key: string): boolean {
+  const value = input[key];
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`${key} must be true or false`);
+}
+
 function endpointName(value: string): EndpointName {
   const endpoint = ENDPOINT_NAMES.find((name) => name === value);
   if (!endpoint) throw new Error(`endpoint must be one of ${ENDPOINT_NAMES.join(', ')}`);
   return endpoint;
 }
 
-/** `{ endpoint, status, times?, reason?, retryAfterSeconds?, messageId? }` or `{ endpoint, fault: {...} }`. */
+/**
+ * `{ endpoint, kind?, status?, times?, reason?, message?, retryAt?, stallMs?, retryAfterSeconds?, messageId? }`
+ * or `{ endpoint, fault: {...} }`. `kind` names a GOOGLE_FAULTS preset; the other fields override it. `retryAt`
+ * is an ISO time or epoch ms; `stallMs` and `times` accept "Infinity".
+ */
 function faultInput(input: Record<string, unknown>): { endpoint: EndpointName; fault: FaultSpec } {
   const endpoint = endpointName(requiredString(input, 'endpoint'));
   const source = isRecord(input['fault']) ? input['fault'] : input;
-  const status = optionalNumber(source, 'status');
-  if (status === undefined) throw new Error('status is required');
-  const times = optionalNumber(source, 'times');
-  const retryAfterSeconds = optionalNumber(source, 'retryAfterSeconds');
-  const reason = optionalString(source, 'reason');
-  const messageId = optionalString(source, 'messageId');
+  const kind = optionalString(source, 'kind');
+  if (kind !== undefined && !isGoogleFaultName(kind)) {
+    throw new Error(`kind must be one of ${Object.keys(GOOGLE_FAULTS).join(', ')}`);
+  }
+  const preset: Partial<FaultSpec> = kind !== undefined ? GOOGLE_FAULTS[kind] : {};
+  const status = optionalNumber(source, 'status') ?? preset.status;
+  if (status === undefined) throw new Error('status (or kind) is required');
+  const fields: Partial<FaultSpec> = {
+    times: optionalNumber(source, 'times'),
+    reason: optionalString(source, 'reason'),
+    message: optionalString(source, 'message'),
+    retryAt: optionalTime(source, 'retryAt'),
+    stallMs: optionalNumber(source, 'stallMs'),
+    retryAfterSeconds: optionalNumber(source, 'retryAfterSeconds'),
+    messageId: optionalString(source, 'messageId'),
+  };
+  const given = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return { endpoint, fault: { ...preset, ...Object.fromEntries(given), status } };
+}
+
+/** ISO time or epoch ms. */
+function optionalTime(input: Record<string, unknown>, key: string): number | undefined {
+  const value = input[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new Error(`${key} must be an ISO time or epoch ms`);
+  return ms;
+}
+
+/** `{ unitsPerMinute?, costs?, windowMs? }`, or `{ quota: null }` to stop enforcing. */
+function quotaInput(input: Record<string, unknown>): QuotaOptions | null {
+  if ('quota' in input && input['quota'] === null) return null;
+  const source = isRecord(input['quota']) ? input['quota'] : input;
+  const unitsPerMinute = optionalNumber(source, 'unitsPerMinute');
+  const windowMs = optionalNumber(source, 'windowMs');
+  const costs = source['costs'];
+  if (costs !== undefined && !isRecord(costs)) throw new Error('costs must be an object of method: units');
   return {
-    endpoint,
-    fault: {
-      status,
-      ...(times !== undefined ? { times } : {}),
-      ...(reason !== undefined ? { reason } : {}),
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-      ...(messageId !== undefined ? { messageId } : {}),
-    },
+    ...(unitsPerMinute !== undefined ? { unitsPerMinute } : {}),
+    ...(windowMs !== undefined ? { windowMs } : {}),
+    ...(costs !== undefined
+      ? { costs: Object.fromEntries(Object.entries(costs).map(([k, v]) => [k, Number(v)])) }
+      : {}),
   };
 }
 
@@ -193,13 +282,16 @@ function latencyInput(input: Record<string, unknown>): LatencySpec | null {
   }
 }
 
-function newUser(input: Record<string, unknown>): { email: string; name?: string; messages?: number } {
+function newUser(input: Record<string, unknown>): NewUser {
   const name = optionalString(input, 'name');
   const messages = optionalNumber(input, 'messages');
+  const gmailEnabled =
+    input['gmailEnabled'] === undefined ? undefined : requiredBoolean(input, 'gmailEnabled');
   return {
     email: requiredString(input, 'email'),
     ...(name !== undefined ? { name } : {}),
     ...(messages !== undefined ? { messages } : {}),
+    ...(gmailEnabled !== undefined ? { gmailEnabled } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { renderOAuthErrorPage } from './consent-page';
-import { apiFault, oauthFault } from './google-errors';
+import { apiFault, oauthFault, type FaultWording } from './google-errors';
 import type { Reply } from './http';
 import { Random } from './random';
 import type { EndpointName, FaultSpec, LatencySpec } from './types';
@@ -34,6 +34,7 @@ export class FaultInjector {
     if (spec.messageId !== undefined && endpoint !== 'messages.get') {
       throw new Error('a fault with messageId applies to messages.get only');
     }
+    validateWording(spec);
     const list = this.faults.get(endpoint) ?? [];
     list.push({ spec: { ...spec }, remaining: times });
     this.faults.set(endpoint, list);
@@ -92,6 +93,34 @@ export class FaultInjector {
   }
 }
 
+function validateWording(spec: FaultSpec): void {
+  if (spec.stallMs !== undefined && !(spec.stallMs >= 0)) throw new Error('fault stallMs must be >= 0');
+  const retryAt = spec.retryAt instanceof Date ? spec.retryAt.getTime() : spec.retryAt;
+  if (retryAt !== undefined && !Number.isFinite(retryAt))
+    throw new Error('fault retryAt must be a valid time');
+}
+
+/** setTimeout fires at once for delays it cannot hold; a longer stall waits for the abort alone. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Holds a stalled request for `fault.stallMs` (forever for Infinity); rejects with an AbortError when `signal`
+ * fires (the client hung up or the emulator stops), so no stall outlives either.
+ */
+export async function stall(fault: FaultSpec, signal: AbortSignal): Promise<void> {
+  const ms = fault.stallMs;
+  if (ms === undefined) return;
+  if (ms <= MAX_TIMER_MS) {
+    await sleep(ms, undefined, { signal });
+    return;
+  }
+  await new Promise<never>((_, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    if (signal.aborted) abort();
+    else signal.addEventListener('abort', abort, { once: true });
+  });
+}
+
 function validateLatency(spec: LatencySpec): void {
   const numbers = Object.entries(spec).filter(([key]) => key !== 'distribution');
   for (const [key, value] of numbers) {
@@ -105,8 +134,11 @@ function validateLatency(spec: LatencySpec): void {
   }
 }
 
-/** What an injected fault answers, in the endpoint's own error shape, with `Retry-After` when asked. */
-export function faultReply(endpoint: EndpointName, fault: FaultSpec): Reply {
+/**
+ * What an injected fault answers, in the endpoint's own error shape, with `Retry-After` when asked.
+ * `projectNumber` goes into the messages that name the Cloud project.
+ */
+export function faultReply(endpoint: EndpointName, fault: FaultSpec, projectNumber?: string): Reply {
   const headers: Record<string, string> =
     fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
   switch (endpoint) {
@@ -121,14 +153,28 @@ export function faultReply(endpoint: EndpointName, fault: FaultSpec): Reply {
     case 'token':
     case 'revoke':
     case 'tokeninfo':
-      return oauthFault(fault.status, fault.reason, headers);
+      return oauthFault(fault.status, fault.reason, headers, fault.message);
     case 'userinfo':
     case 'messages.list':
     case 'messages.get':
-      return apiFault(fault.status, fault.reason, headers);
+      return apiFault(fault.status, fault.reason, headers, wordingOf(endpoint, fault, projectNumber));
     default: {
       const unknown: never = endpoint;
       throw new Error(`unknown endpoint ${String(unknown)}`);
     }
   }
+}
+
+function wordingOf(
+  endpoint: EndpointName,
+  fault: FaultSpec,
+  projectNumber: string | undefined,
+): FaultWording {
+  const retryAt = fault.retryAt instanceof Date ? fault.retryAt.getTime() : fault.retryAt;
+  return {
+    endpoint,
+    ...(fault.message !== undefined ? { message: fault.message } : {}),
+    ...(retryAt !== undefined ? { retryAt } : {}),
+    ...(projectNumber !== undefined ? { projectNumber } : {}),
+  };
 }

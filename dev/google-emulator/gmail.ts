@@ -1,5 +1,8 @@
 import {
   apiError,
+  MAIL_SERVICE_NOT_ENABLED,
+  preconditionFailed,
+  userRateLimitExceeded,
   forbidden,
   insufficientScopes,
   invalidArgument,
@@ -13,8 +16,10 @@ import type { StoredMessage } from './message';
 import { buildRawMessage, fullPayload } from './mime';
 import type { OAuthStore } from './oauth-store';
 import type { PageTokenCodec } from './page-token';
+import type { QuotaMeter } from './quota';
 import type { RequestContext } from './request-context';
 import { gmailAccess, type GmailAccess } from './scopes';
+import type { GmailMethod } from './types';
 import type { UserDirectory, UserRecord } from './users';
 
 const DEFAULT_MAX_RESULTS = 100;
@@ -29,11 +34,12 @@ export class GmailEndpoints {
       readonly store: OAuthStore;
       readonly users: UserDirectory;
       readonly pageTokens: PageTokenCodec;
+      readonly quota: QuotaMeter;
     },
   ) {}
 
   list(ctx: RequestContext, userIdParam: string): Reply {
-    const caller = this.authorize(ctx, userIdParam);
+    const caller = this.authorize(ctx, userIdParam, 'messages.list');
     if ('reply' in caller) return caller.reply;
     const { query } = ctx;
     const q = query.get('q') ?? '';
@@ -60,12 +66,12 @@ export class GmailEndpoints {
         ? { messages: page.messages.map((m) => ({ id: m.id, threadId: m.threadId })) }
         : {}),
       ...(page.hasMore && last ? { nextPageToken: this.deps.pageTokens.encode(scope, last.rank) } : {}),
-      resultSizeEstimate: page.total,
+      resultSizeEstimate: page.hasMore ? overEstimate(page.total) : page.total,
     });
   }
 
   get(ctx: RequestContext, userIdParam: string, messageId: string): Reply {
-    const caller = this.authorize(ctx, userIdParam);
+    const caller = this.authorize(ctx, userIdParam, 'messages.get');
     if ('reply' in caller) return caller.reply;
     const format = (ctx.query.get('format') ?? 'full').toLowerCase();
     if (!FORMATS.has(format)) return badValue('format', 'TYPE_ENUM', ctx.query.get('format'));
@@ -79,10 +85,15 @@ export class GmailEndpoints {
     return json(200, messageResource(message, format, wanted));
   }
 
-  /** A live access token with a Gmail read scope, asking for its own mailbox ('me' or its address). */
+  /**
+   * A live access token with a Gmail read scope, asking for its own mailbox ('me' or its address), of an
+   * account with Gmail and units left. The call is charged from the quota check on, whatever it answers then
+   * (Google counts a 404 like a 200).
+   */
   private authorize(
     ctx: RequestContext,
     userIdParam: string,
+    method: GmailMethod,
   ): { record: UserRecord; access: Exclude<GmailAccess, 'none'> } | { reply: Reply } {
     const value = bearerToken(ctx.req, ctx.query);
     if (!value) return { reply: loginRequired() };
@@ -91,10 +102,13 @@ export class GmailEndpoints {
     ctx.meta.userId = token.grant.userId;
     ctx.meta.clientId = token.grant.clientId;
     const access = gmailAccess(token.scopes);
-    if (access === 'none') return { reply: insufficientScopes() };
+    if (access === 'none') return { reply: insufficientScopes(method) };
     const record = this.deps.users.require(token.grant.userId);
     const own = userIdParam === 'me' || userIdParam.toLowerCase() === record.user.email.toLowerCase();
     if (!own) return { reply: forbidden(`Delegation denied for ${record.user.email}`) };
+    if (!record.gmailEnabled) return { reply: preconditionFailed(MAIL_SERVICE_NOT_ENABLED) };
+    const charge = this.deps.quota.charge(record.user.id, method);
+    if ('retryAt' in charge) return { reply: userRateLimitExceeded(charge.retryAt) };
     return { record, access };
   }
 }
@@ -126,6 +140,16 @@ function messageResource(message: StoredMessage, format: string, metadataHeaders
     default:
       return { ...head, payload: fullPayload(message), ...tail };
   }
+}
+
+/**
+ * Gmail's resultSizeEstimate is exact only on the last page. Before it, the emulator over-estimates the same way
+ * every time: about a tenth more, rounded up to two significant digits (300 -> 330, 1000 -> 1100).
+ */
+function overEstimate(total: number): number {
+  const over = total + Math.max(1, Math.ceil(total / 10));
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(over)) - 1);
+  return Math.ceil(over / step) * step;
 }
 
 function parseBool(value: string | null): boolean | undefined {

@@ -3,15 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { DECISION_PATH, ConsentEndpoint } from './consent';
 import { CONTROL_PREFIX, handleAvatar, handleControl } from './control';
-import { FaultInjector, faultReply } from './faults';
+import { FaultInjector, faultReply, stall } from './faults';
 import { GmailEndpoints } from './gmail';
-import { apiError, notFound } from './google-errors';
+import { apiError, DEFAULT_PROJECT_NUMBER, notFound, tooManyConcurrentRequests } from './google-errors';
 import { renderCallbackEcho } from './home-page';
-import { BodyTooLargeError, json, readBody, type Reply } from './http';
+import { bearerToken, BodyTooLargeError, json, readBody, type Reply } from './http';
+import { InFlightCounter } from './in-flight';
 import { jwkCerts, pemCerts } from './id-token';
 import { OAuthEndpoints } from './oauth';
 import { OAuthStore } from './oauth-store';
 import { PageTokenCodec } from './page-token';
+import { QuotaMeter } from './quota';
 import { DEFAULT_SEED } from './random';
 import { loggableQuery, RequestLog } from './request-log';
 import type { RequestContext } from './request-context';
@@ -26,6 +28,8 @@ import type {
   MessageSummary,
   NewUser,
   OAuthClientRegistration,
+  QuotaOptions,
+  QuotaUsage,
   RecordedRequest,
 } from './types';
 import { UserDirectory } from './users';
@@ -62,6 +66,9 @@ class HttpGoogleEmulator implements GoogleEmulator {
   private readonly consent: ConsentEndpoint;
   private readonly oauth: OAuthEndpoints;
   private readonly gmail: GmailEndpoints;
+  private readonly quota: QuotaMeter;
+  private readonly load: InFlightCounter;
+  readonly projectNumber: string;
   /** Aborts pending latency waits on stop(), so no timer outlives the emulator. */
   private readonly shutdown = new AbortController();
   private stopping: Promise<void> | undefined;
@@ -79,6 +86,9 @@ class HttpGoogleEmulator implements GoogleEmulator {
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     });
     this.faults = new FaultInjector(seed);
+    this.quota = new QuotaMeter(this.now, options.quota);
+    this.load = new InFlightCounter(options.maxConcurrentPerUser);
+    this.projectNumber = options.projectNumber ?? DEFAULT_PROJECT_NUMBER;
     this.log = new RequestLog(options.requestLogLimit);
     this.consent = new ConsentEndpoint({
       store: this.store,
@@ -96,6 +106,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
       store: this.store,
       users: this.directory,
       pageTokens: new PageTokenCodec(),
+      quota: this.quota,
     });
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -170,6 +181,51 @@ class HttpGoogleEmulator implements GoogleEmulator {
     this.store.registerClient(client);
   }
 
+  setClientSecret(clientId: string, clientSecret: string): void {
+    const client = this.store.client(clientId);
+    if (!client) throw new Error(`unknown client: ${clientId}`);
+    if (!clientSecret) throw new Error('a client needs a clientSecret');
+    this.store.registerClient({ ...client, clientSecret });
+    if (this.client?.clientId === clientId) this.client = { ...this.client, clientSecret };
+  }
+
+  setGmailEnabled(emailOrId: string, enabled: boolean): void {
+    this.directory.require(emailOrId).gmailEnabled = enabled;
+  }
+
+  setQuota(quota: QuotaOptions | null): void {
+    this.quota.configure(quota);
+  }
+
+  quotaSpent(emailOrId: string): number {
+    return this.quota.usage(this.directory.require(emailOrId).user.id).totalUnits;
+  }
+
+  usage(emailOrId: string): QuotaUsage {
+    const id = this.directory.require(emailOrId).user.id;
+    return {
+      ...this.quota.usage(id),
+      unitsPerMinute: this.quota.unitsPerMinute,
+      inFlight: this.load.inFlight(id),
+      peakInFlight: this.load.peak(id),
+      maxConcurrentPerUser: this.load.maxPerUser,
+    };
+  }
+
+  setMaxConcurrentPerUser(n: number | undefined): void {
+    this.load.setLimit(n);
+  }
+
+  peakInFlight(emailOrId: string): number {
+    return this.load.peak(this.directory.require(emailOrId).user.id);
+  }
+
+  resetUsage(emailOrId?: string): void {
+    const id = emailOrId === undefined ? undefined : this.directory.require(emailOrId).user.id;
+    this.quota.reset(id);
+    this.load.resetPeaks(id);
+  }
+
   nextConsent(decision: ConsentDecision): void {
     this.consent.queueDecision(decision);
   }
@@ -240,15 +296,33 @@ class HttpGoogleEmulator implements GoogleEmulator {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const route = this.route(req.method ?? 'GET', url.pathname);
     const meta: RequestContext['meta'] = route.messageId !== undefined ? { messageId: route.messageId } : {};
+    const record = (status: number): void =>
+      this.log.record({
+        endpoint: route.endpoint,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: loggableQuery(url.searchParams),
+        status,
+        ...meta,
+        at,
+        durationMs: performance.now() - started,
+      });
+    // Ends latency waits and stalls when the client hangs up before its answer, or when the emulator stops.
+    const hungUp = new AbortController();
+    res.once('close', () => {
+      if (!res.writableEnded) hungUp.abort();
+    });
+    const signal = AbortSignal.any([this.shutdown.signal, hungUp.signal]);
     let reply: Reply;
     try {
       const body = await readBody(req);
       const ctx: RequestContext = { req, url, query: url.searchParams, body, meta };
-      reply = await this.answer(route, ctx);
+      reply = await this.answer(route, ctx, signal);
     } catch (error) {
-      // Stopping, or the client hung up: nobody is left to answer.
-      if (this.shutdown.signal.aborted || req.destroyed) {
+      // Stopping, or the client hung up: nobody is left to answer. Google saw the call, so the log keeps it.
+      if (signal.aborted || req.destroyed) {
         res.destroy();
+        record(0);
         return;
       }
       if (error instanceof BodyTooLargeError) {
@@ -259,25 +333,36 @@ class HttpGoogleEmulator implements GoogleEmulator {
       }
     }
     res.writeHead(reply.status, reply.headers).end(reply.body);
-    this.log.record({
-      endpoint: route.endpoint,
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: loggableQuery(url.searchParams),
-      status: reply.status,
-      ...meta,
-      at,
-      durationMs: performance.now() - started,
-    });
+    record(reply.status);
   }
 
-  /** Latency first (it is the network), then an armed fault or the real answer. */
-  private async answer(route: Route, ctx: RequestContext): Promise<Reply> {
+  /**
+   * A Gmail call counts as in flight for its whole life, latency and stalls included; one over the concurrency
+   * limit is refused after its latency. Then an armed fault (stalled first, if asked) or the real answer.
+   */
+  private async answer(route: Route, ctx: RequestContext, signal: AbortSignal): Promise<Reply> {
     const endpoint = route.endpoint;
     if (endpoint === 'control' || endpoint === 'other') return route.handle(ctx);
-    await this.faults.delay(endpoint, this.shutdown.signal);
-    const fault = this.faults.take(endpoint, route.messageId);
-    return fault ? faultReply(endpoint, fault) : route.handle(ctx);
+    const userId =
+      endpoint === 'messages.list' || endpoint === 'messages.get' ? this.callerOf(ctx) : undefined;
+    if (userId !== undefined) ctx.meta.userId = userId;
+    const slot = userId !== undefined ? this.load.enter(userId) : undefined;
+    try {
+      await this.faults.delay(endpoint, signal);
+      if (slot && !slot.admitted) return tooManyConcurrentRequests();
+      const fault = this.faults.take(endpoint, route.messageId);
+      if (!fault) return route.handle(ctx);
+      await stall(fault, signal);
+      return faultReply(endpoint, fault, this.projectNumber);
+    } finally {
+      slot?.leave();
+    }
+  }
+
+  /** The user a live access token belongs to, without answering anything yet. */
+  private callerOf(ctx: RequestContext): string | undefined {
+    const value = bearerToken(ctx.req, ctx.query);
+    return value ? this.store.liveAccessToken(value)?.grant.userId : undefined;
   }
 
   private route(method: string, path: string): Route {

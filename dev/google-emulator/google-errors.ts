@@ -26,11 +26,19 @@ interface ApiErrorDetail {
   locationType?: string;
 }
 
+/** Newer Google bodies: a `status` other than the HTTP status's usual one, and google.rpc `details`. */
+interface ApiErrorExtra {
+  status?: string;
+  details?: readonly object[];
+  extendedHelp?: string;
+}
+
 export function apiError(
   status: number,
   message: string,
   detail: ApiErrorDetail,
   headers: Record<string, string> = {},
+  extra: ApiErrorExtra = {},
 ): Reply {
   const error = {
     code: status,
@@ -43,9 +51,11 @@ export function apiError(
         ...(detail.location
           ? { location: detail.location, locationType: detail.locationType ?? 'header' }
           : {}),
+        ...(extra.extendedHelp !== undefined ? { extendedHelp: extra.extendedHelp } : {}),
       },
     ],
-    status: STATUS_TEXT[status] ?? 'UNKNOWN',
+    status: extra.status ?? STATUS_TEXT[status] ?? 'UNKNOWN',
+    ...(extra.details ? { details: extra.details } : {}),
   };
   return json(status, { error }, headers);
 }
@@ -74,13 +84,95 @@ export function invalidCredentials(): Reply {
   );
 }
 
-export function insufficientScopes(): Reply {
+/** Gmail's internal names for its methods, as ErrorInfo metadata carries them. */
+const RPC_METHODS: Record<string, string> = {
+  'messages.list': 'caribou.api.proto.MailboxService.ListMessages',
+  'messages.get': 'caribou.api.proto.MailboxService.GetMessage',
+};
+const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
+const GMAIL_SERVICE = 'gmail.googleapis.com';
+
+/** The token lacks a scope the method needs; `endpoint` names the Gmail method for the ErrorInfo detail. */
+export function insufficientScopes(endpoint?: string): Reply {
+  const method = endpoint !== undefined ? RPC_METHODS[endpoint] : undefined;
   return apiError(
     403,
     'Request had insufficient authentication scopes.',
     { message: 'Insufficient Permission', reason: 'insufficientPermissions' },
     { 'www-authenticate': `${WWW_AUTHENTICATE}, error="insufficient_scope"` },
+    {
+      details: [
+        {
+          '@type': ERROR_INFO,
+          reason: 'ACCESS_TOKEN_SCOPE_INSUFFICIENT',
+          domain: 'googleapis.com',
+          metadata: { service: GMAIL_SERVICE, ...(method !== undefined ? { method } : {}) },
+        },
+      ],
+    },
   );
+}
+
+/** 400 failedPrecondition: transient with Google's default text, permanent as "Mail service not enabled". */
+export function preconditionFailed(message = 'Precondition check failed.'): Reply {
+  return apiError(400, message, { reason: 'failedPrecondition' }, {}, { status: 'FAILED_PRECONDITION' });
+}
+
+export const MAIL_SERVICE_NOT_ENABLED = 'Mail service not enabled';
+
+/** The Gmail API is not enabled in the caller's Cloud project: Google's body, details included. */
+export function accessNotConfigured(projectNumber: string): Reply {
+  const activationUrl = `https://console.developers.google.com/apis/api/${GMAIL_SERVICE}/overview?project=${projectNumber}`;
+  const message =
+    `Gmail API has not been used in project ${projectNumber} before or it is disabled. Enable it by visiting ` +
+    `${activationUrl} then retry. If you enabled this API recently, wait a few minutes for the action to ` +
+    'propagate to our systems and retry.';
+  return apiError(
+    403,
+    message,
+    { reason: 'accessNotConfigured', domain: 'usageLimits' },
+    {},
+    {
+      extendedHelp: 'https://console.developers.google.com',
+      details: [
+        {
+          '@type': ERROR_INFO,
+          reason: 'SERVICE_DISABLED',
+          domain: 'googleapis.com',
+          metadata: {
+            consumer: `projects/${projectNumber}`,
+            service: GMAIL_SERVICE,
+            containerInfo: projectNumber,
+            serviceTitle: 'Gmail API',
+            activationUrl,
+          },
+        },
+        { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message },
+        {
+          '@type': 'type.googleapis.com/google.rpc.Help',
+          links: [{ description: 'Google developers console API activation', url: activationUrl }],
+        },
+      ],
+    },
+  );
+}
+
+/** Gmail's per-user limit text; two spaces before "Retry", as Google writes it. */
+export function userRateLimitMessage(retryAt: number): string {
+  return `User-rate limit exceeded.  Retry after ${new Date(retryAt).toISOString()}`;
+}
+
+/** The per-user limit as 403 (domain usageLimits); no Retry-After header, the end is in the message. */
+export function userRateLimitExceeded(retryAt: number): Reply {
+  return apiError(403, userRateLimitMessage(retryAt), {
+    reason: 'userRateLimitExceeded',
+    domain: 'usageLimits',
+  });
+}
+
+/** Gmail's per-user concurrency limit. */
+export function tooManyConcurrentRequests(): Reply {
+  return apiError(429, 'Too many concurrent requests for user', { reason: 'rateLimitExceeded' });
 }
 
 export function forbidden(message: string): Reply {
@@ -112,15 +204,43 @@ function defaultApiReason(status: number): string {
   return 'invalidArgument';
 }
 
+/** What an injected fault may say beyond status and reason (see FaultSpec). */
+export interface FaultWording {
+  readonly message?: string;
+  /** Epoch ms. */
+  readonly retryAt?: number;
+  /** The endpoint faulted, for ErrorInfo details. */
+  readonly endpoint?: string;
+  readonly projectNumber?: string;
+}
+
 /** An injected failure of a Gmail or userinfo call. */
 export function apiFault(
   status: number,
   reason = defaultApiReason(status),
   headers: Record<string, string> = {},
+  wording: FaultWording = {},
 ): Reply {
+  const withHeaders = (reply: Reply): Reply => ({ ...reply, headers: { ...reply.headers, ...headers } });
+  const retryText = wording.retryAt !== undefined ? userRateLimitMessage(wording.retryAt) : undefined;
+  switch (`${status} ${reason}`) {
+    case '401 authError':
+      return withHeaders(invalidCredentials());
+    case '400 failedPrecondition':
+      return withHeaders(preconditionFailed(wording.message));
+    case '403 accessNotConfigured':
+      return withHeaders(accessNotConfigured(wording.projectNumber ?? DEFAULT_PROJECT_NUMBER));
+    case '403 insufficientPermissions':
+      return withHeaders(insufficientScopes(wording.endpoint));
+  }
   if (status === 429) {
-    const message = 'Resource has been exhausted (e.g. check quota).';
-    return apiError(429, message, { reason, domain: FAULT_MESSAGES[reason]?.domain ?? 'global' }, headers);
+    const message = wording.message ?? retryText ?? 'Resource has been exhausted (e.g. check quota).';
+    // Gmail's 429s carry domain global, whatever the reason.
+    return apiError(429, message, { reason }, headers);
+  }
+  if (wording.message !== undefined || (retryText !== undefined && reason === 'userRateLimitExceeded')) {
+    const domain = FAULT_MESSAGES[reason]?.domain ?? 'global';
+    return apiError(status, wording.message ?? retryText!, { reason, domain }, headers);
   }
   if (status === 503) {
     return apiError(503, 'The service is currently unavailable.', { reason }, headers);
@@ -140,18 +260,28 @@ export function oauthError(
   return json(status, { error, error_description: description }, headers);
 }
 
+export const DEFAULT_PROJECT_NUMBER = '123456789012';
+
 const OAUTH_FAULT_DESCRIPTIONS: Record<string, string> = {
   invalid_grant: 'Token has been expired or revoked.',
-  invalid_client: 'The OAuth client was not found.',
+  // A wrong or rotated secret; an unknown client id says 'The OAuth client was not found.' instead.
+  invalid_client: 'Unauthorized',
+  unauthorized_client: 'Unauthorized',
+  deleted_client: 'The OAuth client was deleted.',
   invalid_token: 'Token expired or revoked',
   internal_failure: 'Backend Error',
   temporarily_unavailable: 'The service is currently unavailable.',
 };
 
-/** An injected failure of the token, revoke or tokeninfo endpoint. */
-export function oauthFault(status: number, reason?: string, headers: Record<string, string> = {}): Reply {
+/** An injected failure of the token, revoke or tokeninfo endpoint; `message` replaces the description. */
+export function oauthFault(
+  status: number,
+  reason?: string,
+  headers: Record<string, string> = {},
+  message?: string,
+): Reply {
   const error =
     reason ??
     (status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'internal_failure' : 'invalid_request');
-  return oauthError(status, error, OAUTH_FAULT_DESCRIPTIONS[error] ?? 'Bad Request', headers);
+  return oauthError(status, error, message ?? OAUTH_FAULT_DESCRIPTIONS[error] ?? 'Bad Request', headers);
 }

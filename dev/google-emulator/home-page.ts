@@ -1,4 +1,5 @@
 import { escapeHtml } from './escape';
+import { GOOGLE_FAULTS } from './google-faults';
 import { html, type Reply } from './http';
 import { pageLayout } from './page-layout';
 import { ENDPOINT_NAMES, type EmulatorUser, type GoogleEmulator } from './types';
@@ -15,13 +16,17 @@ export function renderHomePage(
     .join('\n');
   const client = emulator.defaultClient;
   const users = emulator.users
-    .map(
-      (user: EmulatorUser) =>
-        `<tr><td>${e(user.name)}</td><td><code>${e(user.email)}</code></td><td>${mailboxSizes.get(user.id) ?? 0}</td></tr>`,
-    )
+    .map((user: EmulatorUser) => {
+      const usage = emulator.usage(user.id);
+      const budget = `${usage.spentUnits} / ${usage.unitsPerMinute ?? 'no limit'}`;
+      return `<tr><td>${e(user.name)}</td><td><code>${e(user.email)}</code></td><td>${mailboxSizes.get(user.id) ?? 0}</td><td>${e(budget)}</td><td>${usage.peakInFlight}</td></tr>`;
+    })
     .join('\n');
   const userOptions = emulator.users
     .map((u) => `<option value="${e(u.email)}">${e(u.email)}</option>`)
+    .join('');
+  const kindOptions = Object.keys(GOOGLE_FAULTS)
+    .map((name) => `<option>${e(name)}</option>`)
     .join('');
   const endpointOptions = ENDPOINT_NAMES.map((name) => `<option>${e(name)}</option>`).join('');
   const content = `<h1>Google emulator</h1>
@@ -35,7 +40,7 @@ ${done ? `<p class="notice">Done: ${e(done)}</p>` : ''}
 <tr><th>redirect_uris</th><td><code>${client.redirectUris.map(e).join('<br>')}</code></td></tr>
 </table>
 <h2>Accounts</h2>
-<table><tr><th>Name</th><th>E-mail</th><th>Messages</th></tr>${users}</table>
+<table><tr><th>Name</th><th>E-mail</th><th>Messages</th><th>Quota units this minute</th><th>Peak Gmail calls at once</th></tr>${users}</table>
 <h2>Controls</h2>
 <form class="inline" method="post" action="/__emulator/revoke">
 <select name="email">${userOptions}</select><button type="submit">Revoke the app's access</button>
@@ -49,12 +54,19 @@ ${done ? `<p class="notice">Done: ${e(done)}</p>` : ''}
 <input type="number" name="times" value="1" min="1" aria-label="times">
 <button type="submit">Inject a fault</button>
 </form>
+<form class="inline" method="post" action="/__emulator/faults">
+<select name="endpoint">${endpointOptions}</select>
+<select name="kind">${kindOptions}</select>
+<input type="number" name="times" value="1" min="1" aria-label="times">
+<button type="submit">Arm a Google failure</button>
+</form>
 <form class="inline" method="post" action="/__emulator/faults/clear">
 <button type="submit">Clear faults and latency</button>
 </form>
 <p class="muted">The same controls as JSON: <code>POST /__emulator/revoke</code>, <code>POST /__emulator/expire-access-tokens</code>,
 <code>POST /__emulator/faults</code>, <code>DELETE /__emulator/faults</code>, <code>POST /__emulator/latency</code>,
-<code>POST /__emulator/next-consent</code>, <code>POST /__emulator/users</code>, <code>GET /__emulator/requests</code>.</p>`;
+<code>POST /__emulator/next-consent</code>, <code>POST /__emulator/users</code>, <code>GET /__emulator/requests</code>,
+<code>GET /__emulator/usage</code>, <code>POST /__emulator/quota</code>, <code>POST /__emulator/concurrency</code>.</p>`;
   return html(200, pageLayout('Home', content));
 }
 

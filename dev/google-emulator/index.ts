@@ -6,6 +6,8 @@ export {
 } from './google-emulator';
 export { DEMO_USER, DEMO_MESSAGES } from './users';
 export { SCOPES } from './scopes';
+export { GOOGLE_FAULTS, type GoogleFaultName } from './google-faults';
+export { DEFAULT_QUOTA_COSTS } from './quota';
 export { ENDPOINT_NAMES } from './types';
 export type {
   ConsentDecision,
@@ -18,5 +20,8 @@ export type {
   MessageSummary,
   NewUser,
   OAuthClientRegistration,
+  GmailMethod,
+  QuotaOptions,
+  QuotaUsage,
   RecordedRequest,
 } from './types';

@@ -4,6 +4,7 @@ import { startGoogleEmulator } from './google-emulator';
 /**
  * Runs the emulator as its own process:
  *   node dist/dev/google-emulator/main.js --port 4010 [--consent page] [--user ada@example.com:120] [--seed 7]
+ *     [--quota 6000] [--max-concurrent 10]
  * Prints its URL, endpoints and default client; stops on SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
@@ -14,12 +15,15 @@ async function main(): Promise<void> {
       consent: { type: 'string', default: 'page' },
       seed: { type: 'string' },
       user: { type: 'string', multiple: true, default: [] },
+      quota: { type: 'string' },
+      'max-concurrent': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'usage: main.js [--port 4010] [--host 127.0.0.1] [--consent page|auto] [--seed N] [--user email[:messages]]...',
+      'usage: main.js [--port 4010] [--host 127.0.0.1] [--consent page|auto] [--seed N] [--user email[:messages]]...' +
+        ' [--quota unitsPerMinute] [--max-concurrent callsPerUser]',
     );
     return;
   }
@@ -35,6 +39,10 @@ async function main(): Promise<void> {
     consentMode,
     users,
     ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+    ...(values.quota !== undefined ? { quota: { unitsPerMinute: Number(values.quota) } } : {}),
+    ...(values['max-concurrent'] !== undefined
+      ? { maxConcurrentPerUser: Number(values['max-concurrent']) }
+      : {}),
   });
   const client = emulator.defaultClient;
   console.log(`Google emulator listening on ${emulator.url} (consent: ${consentMode})`);

@@ -128,10 +128,17 @@ export class OAuthStore {
     return { tokens };
   }
 
-  /** A refresh grant: a new access token, and a new refresh token when rotating. Null: invalid_grant. */
-  refresh(clientId: string, refreshToken: string): { access: IssuedToken; rotated?: IssuedToken } | null {
+  /**
+   * A refresh grant: a new access token, and a new refresh token when rotating. Null: invalid_grant (unknown,
+   * revoked or not a refresh token); 'other_client': a live refresh token issued to another client.
+   */
+  refresh(
+    clientId: string,
+    refreshToken: string,
+  ): { access: IssuedToken; rotated?: IssuedToken } | 'other_client' | null {
     const token = this.live(refreshToken);
-    if (!token || token.kind !== 'refresh' || token.grant.clientId !== clientId) return null;
+    if (!token || token.kind !== 'refresh') return null;
+    if (token.grant.clientId !== clientId) return 'other_client';
     const access = this.issue('access', token.grant, token.scopes, true);
     if (!this.settings.rotateRefreshTokens) return { access };
     this.kill(token);

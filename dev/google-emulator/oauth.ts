@@ -155,6 +155,8 @@ export class OAuthEndpoints {
     if (!refreshToken) return oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token');
     const result = this.deps.store.refresh(client.clientId, refreshToken);
     if (!result) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    // Google's answer to a refresh token of another client: the caller's client is the wrong one.
+    if (result === 'other_client') return oauthError(401, 'unauthorized_client', 'Unauthorized');
     this.describe(ctx, result.access);
     return this.tokenResponse(result.access, result.rotated);
   }

@@ -39,6 +39,11 @@ export interface NewUser {
    * is generated in SPAM or TRASH.
    */
   messages?: number;
+  /**
+   * Default true. False: a Google account without Gmail; OAuth works, but every Gmail call of this user answers
+   * 400 `failedPrecondition` "Mail service not enabled", as Google does. Change it later with setGmailEnabled().
+   */
+  gmailEnabled?: boolean;
 }
 
 export type LatencySpec =
@@ -60,6 +65,55 @@ export interface FaultSpec {
   retryAfterSeconds?: number;
   /** messages.get only: the fault applies only to requests for this message. */
   messageId?: string;
+  /**
+   * The error message instead of the one Google gives for `status` and `reason`, e.g. `'Mail service not
+   * enabled'` with `{ status: 400, reason: 'failedPrecondition' }`; for the OAuth endpoints the
+   * `error_description`. The presets in GOOGLE_FAULTS set it where Google's text differs from the default.
+   */
+  message?: string;
+  /**
+   * `userRateLimitExceeded` (403) and `rateLimitExceeded` (429): the end of the limit, named in the message the
+   * way Gmail does (`User-rate limit exceeded.  Retry after 2026-03-07T18:03:15.961Z`, no `Retry-After`
+   * header). A Date or epoch ms.
+   */
+  retryAt?: Date | number;
+  /**
+   * The request hangs this many ms before it is answered with the fault; `Infinity`: it is never answered. A
+   * stalled request ends early when the client hangs up or the emulator stops (it is then logged with status 0).
+   */
+  stallMs?: number;
+}
+
+/** Per-user Gmail quota, as Google's "Queries per minute per user" limit counts it. */
+export interface QuotaOptions {
+  /**
+   * Units one user may spend per window; past it Gmail calls answer 403 `userRateLimitExceeded`
+   * "User-rate limit exceeded.  Retry after <end of window>". Google's limit for projects created since
+   * May 2026 is 6000. Unset: units are counted but never refused.
+   */
+  unitsPerMinute?: number;
+  /** Units per method; unlisted ones use DEFAULT_QUOTA_COSTS (Google's published table: 5 and 5). */
+  costs?: Partial<Record<GmailMethod, number>>;
+  /** Length of a window in ms, default 60,000. A user's window opens at their first call and lasts this long. */
+  windowMs?: number;
+}
+
+export type GmailMethod = 'messages.list' | 'messages.get';
+
+export interface QuotaUsage {
+  /** Units charged in the user's current window; 0 when no window is open. */
+  spentUnits: number;
+  /** Units charged since the start (or the last resetUsage), across windows. */
+  totalUnits: number;
+  /** When the current window ends; null when none is open. */
+  resetAt: Date | null;
+  /** The limit per window; null when quota is counted but not enforced. */
+  unitsPerMinute: number | null;
+  /** Gmail calls of this user in flight now, and the most there ever were at once (since resetUsage). */
+  inFlight: number;
+  peakInFlight: number;
+  /** The concurrency limit; null when there is none. */
+  maxConcurrentPerUser: number | null;
 }
 
 export interface ConsentDecision {
@@ -114,6 +168,18 @@ export interface GoogleEmulatorOptions {
   rotateRefreshTokens?: boolean;
   /** How many recent requests the log keeps (default 10,000); `count()` without a filter stays exact. */
   requestLogLimit?: number;
+  /**
+   * Per-user quota enforcement, e.g. `{ unitsPerMinute: 6000 }`. Default: off (units are still counted, see
+   * quotaSpent()), so that tests which do not ask for it never meet a limit.
+   */
+  quota?: QuotaOptions;
+  /**
+   * Gmail calls one user may have in flight at once; one more answers 429 "Too many concurrent requests for
+   * user". Default: no limit (the peak is still recorded, see peakInFlight()).
+   */
+  maxConcurrentPerUser?: number;
+  /** The Cloud project number Google's messages name (accessNotConfigured); default `'123456789012'`. */
+  projectNumber?: string;
 }
 
 export interface RecordedRequest {
@@ -123,6 +189,7 @@ export interface RecordedRequest {
   path: string;
   /** Query parameters; secrets (tokens, codes, verifiers, state) are replaced by `'[redacted]'`. */
   query: Record<string, string>;
+  /** 0: never answered (the client hung up or the emulator stopped first, e.g. during a stall). */
   status: number;
   /** The Google user id the request concerned, when known. */
   userId?: string;
@@ -148,10 +215,20 @@ export interface GoogleEmulator {
   readonly demoUser: EmulatorUser;
   readonly users: EmulatorUser[];
   readonly defaultClient: OAuthClientRegistration;
+  /** The Cloud project number in Google's messages, e.g. accessNotConfigured's. */
+  readonly projectNumber: string;
   /** Idempotent by e-mail address (case-insensitive): adding a known address returns the existing user. */
   addUser(u: NewUser): EmulatorUser;
   /** Adds the client, or replaces the registration with the same clientId. */
   registerClient(c: OAuthClientRegistration): void;
+  /**
+   * Like an operator rotating the secret in the Cloud console: from now on the token endpoint accepts only
+   * `clientSecret` (any other answers 401 invalid_client "Unauthorized"). Setting the old one back undoes it.
+   * Tokens already issued keep working.
+   */
+  setClientSecret(clientId: string, clientSecret: string): void;
+  /** A Google account with (true) or without (false) Gmail; see NewUser.gmailEnabled. */
+  setGmailEnabled(emailOrId: string, enabled: boolean): void;
   /**
    * Queues the decision of the next consent (FIFO), in either consent mode. Without one, auto mode consents as
    * the login_hint user if known, else the demo user, granting every scope; page mode shows its page.
@@ -161,6 +238,7 @@ export interface GoogleEmulator {
   revokeGrant(emailOrId: string): void;
   /** Live access tokens (of one user, or everyone's) now answer 401; refresh tokens are unaffected. */
   expireAccessTokens(emailOrId?: string): void;
+  /** Arms a fault; GOOGLE_FAULTS has Google's real ones, e.g. `{ ...GOOGLE_FAULTS.preconditionFailed }`. */
   injectFault(endpoint: EndpointName, f: FaultSpec): void;
   setLatency(endpoint: EndpointName | '*', l: LatencySpec | null): void;
   /** Removes every fault and latency. */
@@ -176,6 +254,18 @@ export interface GoogleEmulator {
   readonly requests: ReadonlyArray<RecordedRequest>;
   clearRequests(): void;
   count(endpoint: EndpointName, filter?: (r: RecordedRequest) => boolean): number;
+  /** Turns quota enforcement on with these settings, or off (null); counting goes on either way. */
+  setQuota(q: QuotaOptions | null): void;
+  /** Units charged to the user since the start or the last resetUsage(), across windows. */
+  quotaSpent(emailOrId: string): number;
+  /** The user's quota window and in-flight counts. */
+  usage(emailOrId: string): QuotaUsage;
+  /** Sets (or with undefined removes) the per-user concurrency limit. */
+  setMaxConcurrentPerUser(n: number | undefined): void;
+  /** The most Gmail calls of this user that were in flight at once (rejected ones included). */
+  peakInFlight(emailOrId: string): number;
+  /** Forgets charged units, windows and peaks (of one user, or everyone's); calls in flight stay counted. */
+  resetUsage(emailOrId?: string): void;
   /** Closes every connection at once, keep-alive ones included; idempotent. */
   stop(): Promise<void>;
 }

@@ -14,6 +14,8 @@ const DEFAULT_MESSAGES = 40;
 export interface UserRecord {
   readonly user: EmulatorUser;
   readonly mailbox: Mailbox;
+  /** False: an account without Gmail (every Gmail call answers "Mail service not enabled"). */
+  gmailEnabled: boolean;
 }
 
 /** The emulator's Google accounts and their mailboxes. One per emulator. */
@@ -36,7 +38,11 @@ export class UserDirectory {
     const messages = spec.messages ?? DEFAULT_MESSAGES;
     if (!Number.isInteger(messages) || messages < 0) throw new Error(`messages must be an integer >= 0`);
     const user: EmulatorUser = { id, email: spec.email.trim(), name: spec.name ?? nameFromEmail(key) };
-    const record = { user, mailbox: new Mailbox(user, messages, this.seed) };
+    const record = {
+      user,
+      mailbox: new Mailbox(user, messages, this.seed),
+      gmailEnabled: spec.gmailEnabled ?? true,
+    };
     this.byEmail.set(key, record);
     this.byId.set(id, record);
     return record;

@@ -175,7 +175,8 @@ describeInBrowser('the example web client in a real browser', () => {
 
   step('shows the first 20 messages with subject, sender, date and snippet', async () => {
     await waitForItemCount(20);
-    expect(await page.getByTestId('message-count').textContent()).toBe('Showing 20 of about 300');
+    // Gmail's estimate (the emulator's too) is high before the last page: 330 for the demo mailbox's 300.
+    expect(await page.getByTestId('message-count').textContent()).toBe('Showing 20 of about 330');
     const first = items().first();
     expect((await first.getByTestId('message-subject').textContent())?.trim()).not.toBe('');
     expect(await first.getByTestId('message-from').textContent()).toMatch(/@/);
@@ -194,7 +195,7 @@ describeInBrowser('the example web client in a real browser', () => {
     const ids = await itemIds();
     expect(ids.slice(0, 20)).toEqual(firstPage);
     expect(new Set(ids).size).toBe(40);
-    expect(await page.getByTestId('message-count').textContent()).toBe('Showing 40 of about 300');
+    expect(await page.getByTestId('message-count').textContent()).toBe('Showing 40 of about 330');
   });
 
   step('a search shows only the matching messages', async () => {
@@ -203,10 +204,10 @@ describeInBrowser('the example web client in a real browser', () => {
     if (word === undefined) throw new Error(`no word to search for in the subject "${subject}"`);
     await page.getByTestId('search-input').fill(`subject:${word}`);
     await page.getByTestId('search-button').click();
-    // The whole mailbox has about 300; the search's own count replaces it once its first page is in.
+    // The whole mailbox's estimate is 330; the search's own count replaces it once its first page is in.
     await page
       .getByTestId('message-count')
-      .filter({ hasText: /^(Showing \d+ of about (?!300$)\d+|No messages match\.)$/ })
+      .filter({ hasText: /^(Showing \d+ of about (?!330$)\d+|No messages match\.)$/ })
       .waitFor();
     const subjects = await page.getByTestId('message-subject').allTextContents();
     expect(subjects.length).toBeGreaterThan(0);
@@ -231,7 +232,7 @@ describeInBrowser('the example web client in a real browser', () => {
     await consentAsDemoUser();
     await waitForMailbox();
     expect(await page.getByTestId('mailbox-error').textContent()).toBe('');
-    expect(await page.getByTestId('message-count').textContent()).toBe('Showing 20 of about 300');
+    expect(await page.getByTestId('message-count').textContent()).toBe('Showing 20 of about 330');
   });
 
   step('Sign out returns to Connect Gmail and forgets the session', async () => {

@@ -56,7 +56,8 @@ describe('messages.list paging', () => {
     } while (pageToken);
 
     expect(pages.map((page) => page.messages?.length)).toEqual([100, 100, 100]);
-    expect(pages.map((page) => page.resultSizeEstimate)).toEqual([300, 300, 300]);
+    // An over-estimate before the last page, exact on it, like Gmail's.
+    expect(pages.map((page) => page.resultSizeEstimate)).toEqual([330, 330, 300]);
     expect(Object.keys(pages[2]!)).not.toContain('nextPageToken');
     const listed = pages.flatMap((page) => page.messages!.map((m) => m.id!));
     expect(new Set(listed).size).toBe(300);
@@ -165,6 +166,17 @@ describe('messages.list search', () => {
     expect(await listAll({ labelIds: ['TRASH'] })).toEqual(
       ids(everything.filter((m) => m.labelIds.includes('TRASH'))),
     );
+  });
+
+  it('over-estimates resultSizeEstimate on every page but the last, which is exact', async () => {
+    const unread = visible.filter((m) => m.labelIds.includes('UNREAD')).length;
+    expect(unread).toBeGreaterThan(3);
+    const first = await list({ q: 'is:unread', maxResults: 3 });
+    expect(first.resultSizeEstimate).toBeGreaterThan(unread);
+    expect(first.resultSizeEstimate).toBeLessThanOrEqual(Math.ceil(unread * 1.2) + 10);
+    const whole = await list({ q: 'is:unread', maxResults: 500 });
+    expect(whole.nextPageToken).toBeUndefined();
+    expect(whole.resultSizeEstimate).toBe(unread);
   });
 
   it('answers no match without a messages key', async () => {

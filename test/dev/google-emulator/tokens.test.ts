@@ -58,7 +58,7 @@ describe('the refresh grant', () => {
     expect(reasonOf(rejected.data)).toBe('authError');
   });
 
-  it("refuses another client's refresh token with invalid_grant", async () => {
+  it("refuses another client's refresh token with 401 unauthorized_client, as Google does", async () => {
     const other = {
       clientId: 'other-client',
       clientSecret: 'other-secret',
@@ -69,8 +69,12 @@ describe('the refresh grant', () => {
     const thief = oauthClient(emulator, other);
     thief.setCredentials({ refresh_token: tokens.refresh_token! });
     const rejected = await failure(thief.refreshAccessToken());
-    expect(rejected.status).toBe(400);
-    expect(rejected.data).toMatchObject({ error: 'invalid_grant' });
+    expect(rejected.status).toBe(401);
+    expect(rejected.data).toEqual({ error: 'unauthorized_client', error_description: 'Unauthorized' });
+    // The token itself is fine for the client it was issued to.
+    const owner = oauthClient(emulator);
+    owner.setCredentials({ refresh_token: tokens.refresh_token! });
+    await expect(owner.refreshAccessToken()).resolves.toBeTruthy();
   });
 
   it('rotates refresh tokens when asked to, and the old one stops working', async () => {
