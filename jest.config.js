@@ -8,6 +8,7 @@ module.exports = {
     // is `npm run typecheck`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
-  setupFiles: ['reflect-metadata'],
+  // loopback-only refuses every connection that would leave the machine (STYLE #8).
+  setupFiles: ['reflect-metadata', '<rootDir>/test/support/loopback-only.ts'],
   testTimeout: 20000,
 };
