@@ -10,5 +10,7 @@ module.exports = {
   },
   // loopback-only refuses every connection that would leave the machine (STYLE #8).
   setupFiles: ['reflect-metadata', '<rootDir>/test/support/loopback-only.ts'],
+  // Fails a test that armed an emulator fault the gateway never hit (see test/support/served-faults.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/after-each-served-faults.ts'],
   testTimeout: 20000,
 };

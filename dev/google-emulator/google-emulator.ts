@@ -27,6 +27,7 @@ import type {
   NewUser,
   OAuthClientRegistration,
   RecordedRequest,
+  UnservedFault,
 } from './types';
 import { UserDirectory } from './users';
 
@@ -194,6 +195,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  unservedFaults(): UnservedFault[] {
+    return this.faults.unserved();
   }
 
   deleteMessage(emailOrId: string, messageId: string): void {

@@ -19,4 +19,5 @@ export type {
   NewUser,
   OAuthClientRegistration,
   RecordedRequest,
+  UnservedFault,
 } from './types';

@@ -116,6 +116,12 @@ export interface GoogleEmulatorOptions {
   requestLogLimit?: number;
 }
 
+/** A fault that was armed and never answered a request. */
+export interface UnservedFault {
+  readonly endpoint: EndpointName;
+  readonly fault: FaultSpec;
+}
+
 export interface RecordedRequest {
   endpoint: EndpointName | 'control' | 'other';
   method: string;
@@ -163,8 +169,13 @@ export interface GoogleEmulator {
   expireAccessTokens(emailOrId?: string): void;
   injectFault(endpoint: EndpointName, f: FaultSpec): void;
   setLatency(endpoint: EndpointName | '*', l: LatencySpec | null): void;
-  /** Removes every fault and latency. */
+  /** Removes every fault and latency, and forgets the faults armed so far (unservedFaults() is empty after). */
   clearFaults(): void;
+  /**
+   * Faults armed since the last clearFaults() that answered no request at all; a fault with `times` > 1 (or
+   * Infinity) counts as served once it answered one. The test harness fails a test that leaves any.
+   */
+  unservedFaults(): UnservedFault[];
   /** Deletes the message for good: later gets answer 404 and lists leave it out. */
   deleteMessage(emailOrId: string, messageId: string): void;
   /**

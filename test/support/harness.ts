@@ -12,6 +12,7 @@ import { start as startMongoServer, type MongoServer } from '../../dev/mongo-ser
 import { DEFAULT_SCOPES, loadConfig, type EncryptionKey, type GoogleConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createGateway, type Gateway, type GatewayTuning } from '../../src/server';
+import { assertFaultsServed, unwatchFaults, watchFaults } from './served-faults';
 
 /** The frontend's callback page: registered with the emulator, never fetched (tests read the redirect). */
 export const REDIRECT_URI = 'http://127.0.0.1:5173/oauth/callback';
@@ -136,6 +137,7 @@ export class Harness {
       },
       ...(options.now ? { now: options.now } : {}),
     });
+    watchFaults(emulator);
     server.on('request', gateway.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -218,13 +220,16 @@ export class Harness {
     return { token: payload.sessionToken, viewer: payload.viewer };
   }
 
+  /** Stops everything; throws afterwards when the emulator still holds faults nobody hit (naming them). */
   async stop(): Promise<void> {
+    unwatchFaults(this.emulator);
     await this.gateway.stop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (this.owned.dropDb) await this.db.dropDatabase().catch(() => undefined);
     await this.mongoClient.close();
     await this.owned.mongo?.stop();
     if (this.owned.emulator) await this.emulator.stop();
+    assertFaultsServed(this.emulator);
   }
 }
 
