@@ -246,8 +246,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
     const route = this.route(req.method ?? 'GET', url.pathname);
     const meta: RequestContext['meta'] = route.messageId !== undefined ? { messageId: route.messageId } : {};
     let reply: Reply;
+    let formFields: string[] | undefined;
     try {
       const body = await readBody(req);
+      formFields = formFieldNames(req, body);
       const ctx: RequestContext = { req, url, query: url.searchParams, body, meta };
       reply = await this.answer(route, ctx);
     } catch (error) {
@@ -269,6 +271,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: loggableQuery(url.searchParams),
+      ...(formFields ? { formFields } : {}),
       status: reply.status,
       ...meta,
       at,
@@ -344,6 +347,12 @@ class HttpGoogleEmulator implements GoogleEmulator {
     }
     return other(() => notFound());
   }
+}
+
+function formFieldNames(req: IncomingMessage, body: string): string[] | undefined {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
+  return [...new Set(new URLSearchParams(body).keys())];
 }
 
 function decodeSegment(segment: string): string | undefined {

@@ -129,6 +129,8 @@ export interface RecordedRequest {
   path: string;
   /** Query parameters; secrets (tokens, codes, verifiers, state) are replaced by `'[redacted]'`. */
   query: Record<string, string>;
+  /** The names of a url-encoded form body's fields, in order (e.g. that a token request sent `code_verifier`); values are never kept. */
+  formFields?: string[];
   status: number;
   /** The Google user id the request concerned, when known. */
   userId?: string;
