@@ -8,10 +8,11 @@ import {
   type GoogleEmulator,
   type GoogleEmulatorOptions,
 } from '../../dev/google-emulator';
-import { start as startMongoServer, type MongoServer } from '../../dev/mongo-server';
+import type { MongoServer } from '../../dev/mongo-server';
 import { DEFAULT_SCOPES, loadConfig, type EncryptionKey, type GoogleConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createGateway, type Gateway, type GatewayTuning } from '../../src/server';
+import { startMongoTarget, type MongoTarget } from './mongo-target';
 import { assertFaultsServed, unwatchFaults, watchFaults } from './served-faults';
 
 /** The frontend's callback page: registered with the emulator, never fetched (tests read the redirect). */
@@ -68,7 +69,7 @@ export class Harness {
     readonly encryptionKeys: readonly EncryptionKey[],
     private readonly server: Server,
     private readonly mongoClient: MongoClient,
-    private readonly owned: { mongo?: MongoServer; emulator: boolean; dropDb: boolean },
+    private readonly owned: { mongo: MongoTarget | undefined; emulator: boolean },
     logLines: string[],
   ) {
     this.logLines = logLines;
@@ -78,11 +79,13 @@ export class Harness {
     const emulator =
       options.google ??
       (await startGoogleEmulator({ clients: [CLIENT], consentMode: 'auto', ...options.emulator }));
-    const externalUri = options.db?.uri ?? process.env.MONGODB_URI;
-    const mongo: MongoServer | undefined = externalUri === undefined ? await startMongoServer() : undefined;
-    const dbUri: string = externalUri ?? mongo!.uri;
-    const dbName = options.db?.name ?? `gateway_test_${randomBytes(6).toString('hex')}`;
-    const mongoClient = await new MongoClient(dbUri, { serverSelectionTimeoutMS: 1500 }).connect();
+    // Its own target (server or MONGODB_URI, a fresh database), or another harness's database, shared.
+    const target = options.db ? undefined : await startMongoTarget('gateway');
+    const dbUri = options.db?.uri ?? target!.uri;
+    const dbName = options.db?.name ?? target!.dbName;
+    const mongoClient = target
+      ? await target.connect({ serverSelectionTimeoutMS: 1500 })
+      : await new MongoClient(dbUri, { serverSelectionTimeoutMS: 1500 }).connect();
     const db = mongoClient.db(dbName);
 
     const logLines: string[] = [];
@@ -151,18 +154,14 @@ export class Harness {
       encryptionKeys,
       server,
       mongoClient,
-      {
-        ...(mongo ? { mongo } : {}),
-        emulator: options.google === undefined,
-        dropDb: options.db === undefined,
-      },
+      { mongo: target, emulator: options.google === undefined },
       logLines,
     );
   }
 
   /** The in-memory MongoDB server this harness started (undefined when it uses MONGODB_URI or another's). */
   get mongoServer(): MongoServer | undefined {
-    return this.owned.mongo;
+    return this.owned.mongo?.mongoServer;
   }
 
   /** POSTs a GraphQL operation to /graphql, with a session token when given. */
@@ -225,9 +224,9 @@ export class Harness {
     unwatchFaults(this.emulator);
     await this.gateway.stop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (this.owned.dropDb) await this.db.dropDatabase().catch(() => undefined);
-    await this.mongoClient.close();
-    await this.owned.mongo?.stop();
+    // The target drops its database, closes its clients and stops its server; a shared database is left alone.
+    if (this.owned.mongo) await this.owned.mongo.close();
+    else await this.mongoClient.close();
     if (this.owned.emulator) await this.emulator.stop();
     assertFaultsServed(this.emulator);
   }
