@@ -47,19 +47,17 @@ function assertLoopback(target: ConnectTarget): void {
   if (!isLoopbackHost(host)) throw new LoopbackOnlyError(`${host}:${String(target.port)}`);
 }
 
-const GUARDED = Symbol.for('gmail-gateway.test.loopback-only');
+const ORIGINAL = Symbol.for('gmail-gateway.test.unguarded-connect');
 type Connect = (this: Socket, ...args: unknown[]) => Socket;
 const prototype = Socket.prototype as unknown as Record<PropertyKey, unknown> & { connect: Connect };
 
-// The prototype is shared by every test file of a jest worker: wrap it once.
-if (prototype[GUARDED] !== true) {
-  const connect = prototype.connect;
-  prototype.connect = function guardedConnect(this: Socket, ...args: unknown[]): Socket {
-    assertLoopback(targetOf(args));
-    return connect.apply(this, args);
-  };
-  prototype[GUARDED] = true;
-}
+// The prototype outlives a test file (a jest worker runs many); each file loads this module afresh. Wrap the
+// original connect, kept aside the first time, so that the error thrown is this file's LoopbackOnlyError.
+const original = (prototype[ORIGINAL] ??= prototype.connect) as Connect;
+prototype.connect = function guardedConnect(this: Socket, ...args: unknown[]): Socket {
+  assertLoopback(targetOf(args));
+  return original.apply(this, args);
+};
 
 // fetch would also be refused by the socket guard, but only as the `cause` of a bare "fetch failed"; refusing
 // the URL up front names the target in the rejection itself.
