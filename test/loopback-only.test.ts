@@ -1,3 +1,5 @@
+import { OAuth2Client } from 'google-auth-library';
+import { MongoClient } from 'mongodb';
 import { createServer as createHttpServer, get, type Server as HttpServer } from 'node:http';
 import { connect, createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -47,6 +49,24 @@ describe('the loopback-only guard of the test run', () => {
     'https://gmail.googleapis.com/',
   ])('rejects fetch(%s) with the guard error', async (url) => {
     await expect(fetch(url)).rejects.toThrow(LoopbackOnlyError);
+  });
+
+  it('fails google-auth-library (gaxios) and the mongodb driver pointed outside, with the guard error', async () => {
+    const oauth = new OAuth2Client({
+      clientId: 'id',
+      clientSecret: 'secret',
+      redirectUri: 'http://127.0.0.1/cb',
+      endpoints: { oauth2TokenUrl: 'https://192.0.2.1/token' },
+    });
+    await expect(oauth.getToken({ code: 'c', codeVerifier: 'v'.repeat(43) })).rejects.toThrow(
+      'refused a connection to 192.0.2.1',
+    );
+    const mongo = new MongoClient('mongodb://10.255.255.1:27017', { serverSelectionTimeoutMS: 300 });
+    try {
+      await expect(mongo.connect()).rejects.toThrow('refused a connection to 10.255.255.1:27017');
+    } finally {
+      await mongo.close();
+    }
   });
 
   describe('on loopback', () => {
