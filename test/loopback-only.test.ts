@@ -3,7 +3,7 @@ import { MongoClient } from 'mongodb';
 import { createServer as createHttpServer, get, type Server as HttpServer } from 'node:http';
 import { connect, createConnection, createServer, type AddressInfo, type Server } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { LoopbackOnlyError } from './support/loopback-only';
+import { fetchWithoutUrlCheck, LoopbackOnlyError } from './support/loopback-only';
 
 // TEST-NET-1 (RFC 5737) and a private address nobody here routes: never reached, since the guard throws first.
 const OUTSIDE = ['192.0.2.1', '10.255.255.1', '2001:db8::1'];
@@ -49,6 +49,17 @@ describe('the loopback-only guard of the test run', () => {
     'https://gmail.googleapis.com/',
   ])('rejects fetch(%s) with the guard error', async (url) => {
     await expect(fetch(url)).rejects.toThrow(LoopbackOnlyError);
+  });
+
+  it('refuses fetch at the socket too, when the URL check is bypassed', async () => {
+    const failure = (await fetchWithoutUrlCheck('http://192.0.2.1/').catch(
+      (error: unknown) => error,
+    )) as Error;
+    // Node's own "fetch failed", whose cause undici rebuilt from the guard's error thrown in its connector.
+    expect(failure.message).toBe('fetch failed');
+    expect((failure.cause as Error).message).toMatch(
+      /^LoopbackOnlyError: .*refused a connection to 192\.0\.2\.1:80$/,
+    );
   });
 
   it('fails google-auth-library (gaxios) and the mongodb driver pointed outside, with the guard error', async () => {

@@ -62,6 +62,8 @@ prototype.connect = function guardedConnect(this: Socket, ...args: unknown[]): S
 // fetch would also be refused by the socket guard, but only as the `cause` of a bare "fetch failed"; refusing
 // the URL up front names the target in the rejection itself.
 const realFetch = globalThis.fetch;
+/** Node's fetch without the URL check, for the test that the socket guard holds under it too. */
+export const fetchWithoutUrlCheck = realFetch;
 globalThis.fetch = async function loopbackFetch(input: string | URL | Request, init?: RequestInit) {
   const url = new URL(input instanceof Request ? input.url : String(input));
   // data: and blob: URLs never open a connection.
