@@ -8,6 +8,9 @@ module.exports = {
     // is `npm run typecheck`'s job.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
-  setupFiles: ['reflect-metadata'],
+  // loopback-only refuses every connection that would leave the machine: tests talk to the stand-ins in dev/ only.
+  setupFiles: ['reflect-metadata', '<rootDir>/test/support/loopback-only.ts'],
+  // Fails a test that armed an emulator fault the gateway never hit (see test/support/served-faults.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/after-each-served-faults.ts'],
   testTimeout: 20000,
 };

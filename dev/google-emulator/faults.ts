@@ -3,12 +3,14 @@ import { renderOAuthErrorPage } from './consent-page';
 import { apiFault, oauthFault, type FaultWording } from './google-errors';
 import type { Reply } from './http';
 import { Random } from './random';
-import type { EndpointName, FaultSpec, LatencySpec } from './types';
+import type { EndpointName, FaultSpec, LatencySpec, UnservedFault } from './types';
 import { ENDPOINT_NAMES } from './types';
 
 interface ArmedFault {
   readonly spec: FaultSpec;
   remaining: number;
+  readonly endpoint: EndpointName;
+  served: number;
 }
 
 /**
@@ -17,6 +19,8 @@ interface ArmedFault {
  */
 export class FaultInjector {
   private readonly faults = new Map<EndpointName, ArmedFault[]>();
+  /** Every fault armed since the last clear(), served out or not, so unserved() can name the idle ones. */
+  private readonly armed: ArmedFault[] = [];
   private readonly latencies = new Map<EndpointName | '*', LatencySpec>();
   private readonly random: Random;
 
@@ -36,7 +40,9 @@ export class FaultInjector {
     }
     validateWording(spec);
     const list = this.faults.get(endpoint) ?? [];
-    list.push({ spec: { ...spec }, remaining: times });
+    const fault: ArmedFault = { spec: { ...spec }, remaining: times, endpoint, served: 0 };
+    list.push(fault);
+    this.armed.push(fault);
     this.faults.set(endpoint, list);
   }
 
@@ -48,6 +54,7 @@ export class FaultInjector {
     if (!list || index < 0) return null;
     const fault = list[index]!;
     fault.remaining -= 1;
+    fault.served += 1;
     if (fault.remaining <= 0) list.splice(index, 1);
     return fault.spec;
   }
@@ -64,8 +71,16 @@ export class FaultInjector {
     this.latencies.set(endpoint, { ...spec });
   }
 
+  /** Faults armed since the last clear() that answered no request at all (a `times: Infinity` one served once counts). */
+  unserved(): UnservedFault[] {
+    return this.armed
+      .filter((f) => f.served === 0)
+      .map((f) => ({ endpoint: f.endpoint, fault: { ...f.spec } }));
+  }
+
   clear(): void {
     this.faults.clear();
+    this.armed.length = 0;
     this.latencies.clear();
   }
 

@@ -31,6 +31,7 @@ import type {
   QuotaOptions,
   QuotaUsage,
   RecordedRequest,
+  UnservedFault,
 } from './types';
 import { UserDirectory } from './users';
 
@@ -252,6 +253,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
     this.faults.clear();
   }
 
+  unservedFaults(): UnservedFault[] {
+    return this.faults.unserved();
+  }
+
   deleteMessage(emailOrId: string, messageId: string): void {
     const { user, mailbox } = this.directory.require(emailOrId);
     if (!mailbox.delete(messageId)) throw new Error(`${user.email} has no message ${messageId}`);
@@ -302,6 +307,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
         method: req.method ?? 'GET',
         path: url.pathname,
         query: loggableQuery(url.searchParams),
+        ...(formFields ? { formFields } : {}),
         status,
         ...meta,
         at,
@@ -314,8 +320,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
     });
     const signal = AbortSignal.any([this.shutdown.signal, hungUp.signal]);
     let reply: Reply;
+    let formFields: string[] | undefined;
     try {
       const body = await readBody(req);
+      formFields = formFieldNames(req, body);
       const ctx: RequestContext = { req, url, query: url.searchParams, body, meta };
       reply = await this.answer(route, ctx, signal);
     } catch (error) {
@@ -424,6 +432,12 @@ class HttpGoogleEmulator implements GoogleEmulator {
     }
     return other(() => notFound());
   }
+}
+
+function formFieldNames(req: IncomingMessage, body: string): string[] | undefined {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return undefined;
+  return [...new Set(new URLSearchParams(body).keys())];
 }
 
 function decodeSegment(segment: string): string | undefined {

@@ -24,4 +24,5 @@ export type {
   QuotaOptions,
   QuotaUsage,
   RecordedRequest,
+  UnservedFault,
 } from './types';

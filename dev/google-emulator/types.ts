@@ -182,6 +182,12 @@ export interface GoogleEmulatorOptions {
   projectNumber?: string;
 }
 
+/** A fault that was armed and never answered a request. */
+export interface UnservedFault {
+  readonly endpoint: EndpointName;
+  readonly fault: FaultSpec;
+}
+
 export interface RecordedRequest {
   endpoint: EndpointName | 'control' | 'other';
   method: string;
@@ -189,6 +195,8 @@ export interface RecordedRequest {
   path: string;
   /** Query parameters; secrets (tokens, codes, verifiers, state) are replaced by `'[redacted]'`. */
   query: Record<string, string>;
+  /** The names of a url-encoded form body's fields, in order (e.g. that a token request sent `code_verifier`); values are never kept. */
+  formFields?: string[];
   /** 0: never answered (the client hung up or the emulator stopped first, e.g. during a stall). */
   status: number;
   /** The Google user id the request concerned, when known. */
@@ -241,8 +249,13 @@ export interface GoogleEmulator {
   /** Arms a fault; GOOGLE_FAULTS has Google's real ones, e.g. `{ ...GOOGLE_FAULTS.preconditionFailed }`. */
   injectFault(endpoint: EndpointName, f: FaultSpec): void;
   setLatency(endpoint: EndpointName | '*', l: LatencySpec | null): void;
-  /** Removes every fault and latency. */
+  /** Removes every fault and latency, and forgets the faults armed so far (unservedFaults() is empty after). */
   clearFaults(): void;
+  /**
+   * Faults armed since the last clearFaults() that answered no request at all; a fault with `times` > 1 (or
+   * Infinity) counts as served once it answered one. The test harness fails a test that leaves any.
+   */
+  unservedFaults(): UnservedFault[];
   /** Deletes the message for good: later gets answer 404 and lists leave it out. */
   deleteMessage(emailOrId: string, messageId: string): void;
   /**

@@ -2,7 +2,7 @@ import { MongoServerError, type Collection, type Db, type Document } from 'mongo
 import type { ConsentGrant } from '../../src/credentials/credential.repository';
 import { MongoCredentialRepository } from '../../src/credentials/mongo-credential.repository';
 import { TokenCipher } from '../../src/credentials/token-cipher';
-import { connectMongoTarget, type MongoTarget } from '../support/mongo-target';
+import { connectMongoTarget, type MonitoredDb } from '../support/mongo-target';
 import { credentialRepositoryContract } from './credential-repository.contract';
 
 credentialRepositoryContract('MongoCredentialRepository', async () => {
@@ -32,7 +32,7 @@ describe('MongoCredentialRepository when a concurrent first consent wins the ins
     issuedAt: new Date('2026-03-01T09:00:00.000Z'),
     ...overrides,
   });
-  let target: MongoTarget;
+  let target: MonitoredDb;
 
   beforeAll(async () => {
     target = await connectMongoTarget('credential_repository_race');

@@ -161,6 +161,7 @@ describe('upstream failures', () => {
 
   it('rides out a burst of 500s on metadata reads', async () => {
     const { token } = await newUser('bursty@example.com');
+    h.emulator.clearRequests();
     h.emulator.injectFault('messages.get', { status: 500, times: 4 });
     const response = await h.graphql<{ messages: { edges: Array<{ node: { subject: string } }> } }>(
       SUBJECTS,
@@ -169,6 +170,17 @@ describe('upstream failures', () => {
     );
     expect(errorCodes(response)).toEqual([]);
     expect(response.body.data!.messages.edges.every((e) => typeof e.node.subject === 'string')).toBe(true);
+    // All four 500s were answered, and each read they failed was retried until it succeeded.
+    expect(h.emulator.count('messages.get', (r) => r.status === 500)).toBe(4);
+    const failedIds = h.emulator.requests
+      .filter((r) => r.endpoint === 'messages.get' && r.status === 500)
+      .map((r) => r.messageId);
+    for (const id of failedIds) {
+      expect(h.emulator.count('messages.get', (r) => r.messageId === id && r.status === 200)).toBe(1);
+    }
+    expect(h.emulator.count('messages.get', (r) => r.status === 200)).toBe(
+      response.body.data!.messages.edges.length,
+    );
   });
 
   it('answers UPSTREAM_UNAVAILABLE when Gmail keeps failing, without marking the credential', async () => {

@@ -9,13 +9,18 @@ import {
   type GoogleEmulator,
   type GoogleEmulatorOptions,
 } from '../../dev/google-emulator';
-import { start as startMongoServer, type MongoServer } from '../../dev/mongo-server';
+import type { MongoServer } from '../../dev/mongo-server';
 import { systemClock } from '../../src/clock';
 import { loadConfig, type EncryptionKey } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { connectMongoDB } from '../../src/mongodb';
 import { resolveRuntimeConfig } from '../../src/runtime-config';
 import { createGateway, type Gateway, type GatewayTuning } from '../../src/server';
+import { followConsent } from './follow-consent';
+import { startMongoTarget, type MongoTarget } from './mongo-target';
+import { assertFaultsServed, unwatchFaults, watchFaults } from './served-faults';
+
+export { followConsent } from './follow-consent';
 
 /** The frontend's callback page: registered with the emulator, never fetched (tests read the redirect). */
 export const REDIRECT_URI = 'http://127.0.0.1:5173/oauth/callback';
@@ -71,7 +76,7 @@ export class Harness {
     readonly encryptionKeys: readonly EncryptionKey[],
     private readonly server: Server,
     private readonly mongoClient: MongoClient,
-    private readonly owned: { mongo?: MongoServer; emulator: boolean; dropDb: boolean },
+    private readonly owned: { mongo: MongoTarget | undefined; emulator: boolean },
     logLines: string[],
   ) {
     this.logLines = logLines;
@@ -81,11 +86,13 @@ export class Harness {
     const emulator =
       options.google ??
       (await startGoogleEmulator({ clients: [CLIENT], consentMode: 'auto', ...options.emulator }));
-    const externalUri = options.db?.uri ?? process.env.MONGODB_URI;
-    const mongo: MongoServer | undefined = externalUri === undefined ? await startMongoServer() : undefined;
-    const dbUri: string = externalUri ?? mongo!.uri;
-    const dbName = options.db?.name ?? `gateway_test_${randomBytes(6).toString('hex')}`;
-    const mongoClient = await connectMongoDB(dbUri);
+    // Its own target (server or MONGODB_URI, a fresh database), or another harness's database, shared.
+    const target = options.db ? undefined : await startMongoTarget('gateway');
+    const dbUri = options.db?.uri ?? target!.uri;
+    const dbName = options.db?.name ?? target!.dbName;
+    const mongoClient = target
+      ? await target.connect({ serverSelectionTimeoutMS: 1500 })
+      : await connectMongoDB(dbUri);
     const db = mongoClient.db(dbName);
 
     const logLines: string[] = [];
@@ -125,6 +132,7 @@ export class Harness {
         ...options.tuning,
       },
     });
+    watchFaults(emulator);
     server.on('request', gateway.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
@@ -138,93 +146,120 @@ export class Harness {
       encryptionKeys,
       server,
       mongoClient,
-      {
-        ...(mongo ? { mongo } : {}),
-        emulator: options.google === undefined,
-        dropDb: options.db === undefined,
-      },
+      { mongo: target, emulator: options.google === undefined },
       logLines,
     );
   }
 
   /** The in-memory MongoDB server this harness started (undefined when it uses MONGODB_URI or another's). */
   get mongoServer(): MongoServer | undefined {
-    return this.owned.mongo;
+    return this.owned.mongo?.mongoServer;
   }
 
   /** POSTs a GraphQL operation to /graphql, with a session token when given. */
-  async graphql<T = Record<string, unknown>>(
+  graphql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
     options: { token?: string; headers?: Record<string, string> } = {},
   ): Promise<GraphQLResponse<T>> {
-    const response = await fetch(`${this.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        ...options.headers,
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: JSON.parse(text) as GraphQLResponse<T>['body'],
-    };
+    return postGraphQL<T>(this.url, query, variables, options);
   }
 
   /** Asks the gateway for a consent URL and lets the emulator consent: returns the redirect's code and state. */
-  async consent(
-    options: { loginHint?: string } = {},
-  ): Promise<{ code: string; state: string; authorizationUrl: string }> {
-    const response = await this.graphql<{ authorizationUrl: { url: string; state: string } }>(
-      'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url state } }',
-      { hint: options.loginHint ?? null },
-    );
-    const request = response.body.data?.authorizationUrl;
-    if (!request) throw new Error(`authorizationUrl failed: ${JSON.stringify(response.body)}`);
-    const redirect = await followConsent(request.url);
-    const code = redirect.searchParams.get('code');
-    const state = redirect.searchParams.get('state');
-    if (code === null || state === null) throw new Error(`consent did not return a code: ${redirect.href}`);
-    return { code, state, authorizationUrl: request.url };
+  consent(options: { loginHint?: string } = {}): Promise<Consented> {
+    return consentAt(this.url, options);
   }
 
-  /** The whole sign-in: consent at the emulator, then exchangeCode. */
-  async signIn(email?: string): Promise<{ token: string; viewer: { id: string; email: string } }> {
+  /** The whole sign-in: consent at the emulator (as `email` when given), then exchangeCode. */
+  signIn(email?: string): Promise<SignedIn> {
     if (email !== undefined) this.emulator.nextConsent({ email });
-    const { code, state } = await this.consent(email === undefined ? {} : { loginHint: email });
-    const response = await this.graphql<{
-      exchangeCode: { sessionToken: string; viewer: { id: string; email: string } };
-    }>(
-      'mutation SignIn($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { id email } } }',
-      { code, state },
-    );
-    const payload = response.body.data?.exchangeCode;
-    if (!payload) throw new Error(`exchangeCode failed: ${JSON.stringify(response.body)}`);
-    return { token: payload.sessionToken, viewer: payload.viewer };
+    return signInAt(this.url, email === undefined ? {} : { loginHint: email });
   }
 
+  /** Stops everything; throws afterwards when the emulator still holds faults nobody hit (naming them). */
   async stop(): Promise<void> {
+    unwatchFaults(this.emulator);
     await this.gateway.stop();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    if (this.owned.dropDb) await this.db.dropDatabase().catch(() => undefined);
-    await this.mongoClient.close();
-    await this.owned.mongo?.stop();
+    // The target drops its database, closes its clients and stops its server; a shared database is left alone.
+    if (this.owned.mongo) await this.owned.mongo.close();
+    else await this.mongoClient.close();
     if (this.owned.emulator) await this.emulator.stop();
+    assertFaultsServed(this.emulator);
   }
 }
 
-/** What a browser does with a consent URL in auto mode: one request, read the redirect's Location. */
-export async function followConsent(url: string): Promise<URL> {
-  const response = await fetch(url, { redirect: 'manual' });
-  const location = response.headers.get('location');
-  if (response.status < 300 || response.status >= 400 || location === null) {
-    throw new Error(`consent page answered ${response.status}, not a redirect`);
-  }
-  return new URL(location);
+// A type, not an interface: tests pass it on as GraphQL variables (a Record).
+export type Consented = {
+  readonly code: string;
+  readonly state: string;
+  readonly authorizationUrl: string;
+};
+
+export interface SignedIn {
+  readonly token: string;
+  readonly viewer: { readonly id: string; readonly email: string };
+}
+
+/** POSTs a GraphQL operation to the gateway at `gatewayUrl` (its origin), with a session token when given. */
+export async function postGraphQL<T = Record<string, unknown>>(
+  gatewayUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: { token?: string; headers?: Record<string, string> } = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${gatewayUrl}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.parse(text) as GraphQLResponse<T>['body'],
+  };
+}
+
+/**
+ * Asks the gateway at `gatewayUrl` for a consent URL and follows it (the emulator must consent without a page:
+ * auto mode or a queued decision): the redirect's code and state.
+ */
+export async function consentAt(
+  gatewayUrl: string,
+  options: { loginHint?: string } = {},
+): Promise<Consented> {
+  const response = await postGraphQL<{ authorizationUrl: { url: string; state: string } }>(
+    gatewayUrl,
+    'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url state } }',
+    { hint: options.loginHint ?? null },
+  );
+  const request = response.body.data?.authorizationUrl;
+  if (!request) throw new Error(`authorizationUrl failed: ${JSON.stringify(response.body)}`);
+  const redirect = await followConsent(request.url);
+  const code = redirect.searchParams.get('code');
+  const state = redirect.searchParams.get('state');
+  if (code === null || state === null) throw new Error(`consent did not return a code: ${redirect.href}`);
+  return { code, state, authorizationUrl: request.url };
+}
+
+/** The whole sign-in over HTTP against any running gateway (a Harness, or dist/src/main.js): consent, exchangeCode. */
+export async function signInAt(gatewayUrl: string, options: { loginHint?: string } = {}): Promise<SignedIn> {
+  const { code, state } = await consentAt(gatewayUrl, options);
+  const response = await postGraphQL<{
+    exchangeCode: { sessionToken: string; viewer: { id: string; email: string } };
+  }>(
+    gatewayUrl,
+    'mutation SignIn($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { id email } } }',
+    { code, state },
+  );
+  const payload = response.body.data?.exchangeCode;
+  if (!payload) throw new Error(`exchangeCode failed: ${JSON.stringify(response.body)}`);
+  return { token: payload.sessionToken, viewer: payload.viewer };
 }
 
 /** The error extensions codes of a response, in order. */

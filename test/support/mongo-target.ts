@@ -1,45 +1,87 @@
 import { randomBytes } from 'node:crypto';
-import { BSON, MongoClient, type Db, type Document } from 'mongodb';
-import { start } from '../../dev/mongo-server';
+import { BSON, MongoClient, type Db, type Document, type MongoClientOptions } from 'mongodb';
+import { start, type MongoServer, type MongoServerOptions } from '../../dev/mongo-server';
+
+/** MONGODB_URI runs every suite unchanged against a real MongoDB; unset (or empty), each target starts its own. */
+const externalUri = process.env['MONGODB_URI'] || undefined;
+
+/** True when tests run against dev/mongo-server, whose controls (clock, stop, suspend, stats) they may use. */
+export const ownServer = externalUri === undefined;
 
 /**
  * The MongoDB a test file runs against: a real deployment when MONGODB_URI is set, otherwise the in-memory
- * server from dev/ on a free loopback port. Each call gets its own database, dropped again by `close`.
+ * server from dev/ on a free loopback port. Each target has a database of its own, dropped again by `close`.
  */
 export interface MongoTarget {
-  /** Created with `monitorCommands: true`, so a test can see which commands were sent. */
-  readonly client: MongoClient;
-  readonly db: Db;
-  /** Drops the database, closes the client and stops the server if one was started here. */
+  readonly uri: string;
+  /** A database name unique to this target; close() drops it. */
+  readonly dbName: string;
+  /** The server started for this target; undefined against MONGODB_URI. */
+  readonly mongoServer: MongoServer | undefined;
+  /** A connected client, closed by close(). */
+  connect(options?: MongoClientOptions): Promise<MongoClient>;
+  /** The database through a client of its own, connected on first use. */
+  db(): Promise<Db>;
+  /** The server's own controls; throws against a real MongoDB (see itWithOwnServer). */
+  server(): MongoServer;
+  /** Drops the database, closes every client, stops the server started here. */
   close(): Promise<void>;
 }
 
-export async function connectMongoTarget(label: string): Promise<MongoTarget> {
-  const external = process.env['MONGODB_URI'];
-  const server = external === undefined || external === '' ? await start() : null;
-  const client = new MongoClient(server?.uri ?? external!, {
-    monitorCommands: true,
-    serverSelectionTimeoutMS: 5000,
-  });
-  try {
+export async function startMongoTarget(
+  label: string,
+  options: MongoServerOptions = {},
+): Promise<MongoTarget> {
+  const server = ownServer ? await start(options) : undefined;
+  const uri = server?.uri ?? externalUri!;
+  const dbName = `test_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const clients: MongoClient[] = [];
+  const connect = async (clientOptions: MongoClientOptions = {}) => {
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5000, ...clientOptions });
+    clients.push(client);
     await client.connect();
-  } catch (error) {
-    await server?.stop();
-    throw error;
-  }
-  const db = client.db(`test_${label.replace(/[^A-Za-z0-9_]/g, '_')}_${randomBytes(4).toString('hex')}`);
+    return client;
+  };
+  let first: Promise<MongoClient> | undefined;
   return {
-    client,
-    db,
+    uri,
+    dbName,
+    mongoServer: server,
+    connect,
+    db: async () => (await (first ??= connect())).db(dbName),
+    server: () => {
+      if (!server) throw new Error('this test needs dev/mongo-server: run it with itWithOwnServer');
+      return server;
+    },
     close: async () => {
       try {
-        await db.dropDatabase();
+        const client = clients[0] ?? (await connect());
+        await client.db(dbName).dropDatabase();
       } finally {
-        await client.close();
+        await Promise.all(clients.map((client) => client.close()));
         await server?.stop();
       }
     },
   };
+}
+
+/** A target's database through a client created with `monitorCommands: true` (see commandsSentDuring). */
+export interface MonitoredDb {
+  readonly client: MongoClient;
+  readonly db: Db;
+  /** Closes the target: drops the database, closes the client, stops the server. */
+  close(): Promise<void>;
+}
+
+export async function connectMongoTarget(label: string): Promise<MonitoredDb> {
+  const target = await startMongoTarget(label);
+  try {
+    const client = await target.connect({ monitorCommands: true });
+    return { client, db: client.db(target.dbName), close: () => target.close() };
+  } catch (error) {
+    await target.mongoServer?.stop();
+    throw error;
+  }
 }
 
 /** Names of the commands `client` sends while `action` runs (the client must monitor commands). */

@@ -39,6 +39,8 @@ describe('the request log', () => {
       grantType: 'authorization_code',
       userId: user.id,
       clientId: emulator.defaultClient.clientId,
+      // The names of the form fields google-auth-library sent, in its order; their values are never kept.
+      formFields: ['client_id', 'code_verifier', 'code', 'grant_type', 'redirect_uri', 'client_secret'],
     });
     expect(list).toMatchObject({ status: 200, userId: user.id, query: { q: 'is:unread', maxResults: '2' } });
     expect(list!.at).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { startGoogleEmulator, type GoogleEmulator } from '../../../dev/google-emulator';
+import { unwatchFaults, watchFaults } from '../../support/served-faults';
 import { failure, freshUser, gmail, GMAIL_READONLY, oauthClient, reasonOf, signIn } from './support';
 
 let emulator: GoogleEmulator;
@@ -13,8 +14,12 @@ beforeAll(async () => {
   client = oauthClient(emulator);
   accessToken = (await signIn(client, { scope: [GMAIL_READONLY] })).access_token!;
   api = gmail(emulator, client);
+  watchFaults(emulator);
 });
-afterAll(() => emulator.stop());
+afterAll(async () => {
+  unwatchFaults(emulator);
+  await emulator.stop();
+});
 beforeEach(() => {
   emulator.clearFaults();
   emulator.clearRequests();

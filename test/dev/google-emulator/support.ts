@@ -7,6 +7,7 @@ import {
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { oauth2_v2 } from 'googleapis/build/src/apis/oauth2';
 import type { EmulatorUser, GoogleEmulator, OAuthClientRegistration } from '../../../dev/google-emulator';
+import { followConsent } from '../../support/follow-consent';
 
 // Helpers that use the emulator the way the gateway does: google-auth-library, googleapis and a browser.
 
@@ -52,15 +53,7 @@ export function userinfo(emulator: GoogleEmulator, auth: OAuth2Client): oauth2_v
   return new oauth2_v2.Oauth2({ auth, rootUrl: emulator.endpoints.apiRootUrl });
 }
 
-/** What a browser does with a consent URL in auto mode: one request, then read the redirect's Location. */
-export async function followConsent(url: string): Promise<URL> {
-  const response = await fetch(url, { redirect: 'manual' });
-  const location = response.headers.get('location');
-  if (response.status !== 302 || location === null) {
-    throw new Error(`expected a redirect, got ${response.status}: ${await response.text()}`);
-  }
-  return new URL(location);
-}
+export { followConsent } from '../../support/follow-consent';
 
 export interface ConsentOptions {
   scope?: string[];

@@ -1,13 +1,13 @@
 import type { Db, MongoClient } from 'mongodb';
-import { startTarget, type Target } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
 
 describe('mongo-server: databases and collections', () => {
-  let target: Target;
+  let target: MongoTarget;
   let client: MongoClient;
   let db: Db;
 
   beforeAll(async () => {
-    target = await startTarget('catalog');
+    target = await startMongoTarget('catalog');
     client = await target.connect();
     db = client.db(target.dbName);
   });

@@ -1,5 +1,5 @@
 import type { MongoClient } from 'mongodb';
-import { startTarget, type Target } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
 
 interface Counter {
   _id: string;
@@ -10,11 +10,11 @@ interface Counter {
 describe('mongo-server: several clients at once', () => {
   const clientCount = 4;
   const writesPerClient = 25;
-  let target: Target;
+  let target: MongoTarget;
   let clients: MongoClient[];
 
   beforeAll(async () => {
-    target = await startTarget('concurrency');
+    target = await startMongoTarget('concurrency');
     clients = await Promise.all(
       Array.from({ length: clientCount }, () => target.connect({ maxPoolSize: 3 })),
     );

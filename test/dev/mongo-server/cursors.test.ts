@@ -1,14 +1,15 @@
 import { Long, MongoServerError, type CommandStartedEvent, type Db, type MongoClient } from 'mongodb';
-import { startTarget, type Target, type TestDoc } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
+import { type TestDoc } from './target';
 
 describe('mongo-server: server-side cursors', () => {
-  let target: Target;
+  let target: MongoTarget;
   let client: MongoClient;
   let db: Db;
   const started: CommandStartedEvent[] = [];
 
   beforeAll(async () => {
-    target = await startTarget('cursors');
+    target = await startMongoTarget('cursors');
     client = await target.connect({ monitorCommands: true });
     client.on('commandStarted', (event) => started.push(event));
     db = client.db(target.dbName);

@@ -9,14 +9,15 @@ import {
   type Collection,
   type Db,
 } from 'mongodb';
-import { startTarget, type Target, type TestDoc } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
+import { type TestDoc } from './target';
 
 describe('mongo-server: documents through the driver', () => {
-  let target: Target;
+  let target: MongoTarget;
   let db: Db;
 
   beforeAll(async () => {
-    target = await startTarget('documents');
+    target = await startMongoTarget('documents');
     db = await target.db();
   });
   afterAll(() => target.close());

@@ -1,15 +1,16 @@
 import net from 'node:net';
 import { MongoClient } from 'mongodb';
 import { firstHost, RechunkingProxy, seededSizes, type Rechunking } from './rechunking-proxy';
-import { startTarget, type Target, type TestDoc } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
+import { type TestDoc } from './target';
 
 describe('mongo-server: message framing over TCP', () => {
-  let target: Target;
+  let target: MongoTarget;
   const proxies: RechunkingProxy[] = [];
   const clients: MongoClient[] = [];
 
   beforeAll(async () => {
-    target = await startTarget('framing');
+    target = await startMongoTarget('framing');
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close()));

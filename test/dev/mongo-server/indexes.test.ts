@@ -1,13 +1,14 @@
 import { MongoBulkWriteError, MongoServerError, type Collection, type Db, type Document } from 'mongodb';
-import { startTarget, type Target, type TestDoc } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
+import { type TestDoc } from './target';
 
 describe('mongo-server: indexes', () => {
-  let target: Target;
+  let target: MongoTarget;
   let db: Db;
   let sequence = 0;
 
   beforeAll(async () => {
-    target = await startTarget('indexes');
+    target = await startMongoTarget('indexes');
     db = await target.db();
   });
   afterAll(() => target.close());

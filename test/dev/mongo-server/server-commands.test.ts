@@ -1,13 +1,14 @@
 import { MongoServerError, type Db, type MongoClient } from 'mongodb';
-import { itWithOwnServer, startTarget, type Target } from './target';
+import { startMongoTarget, type MongoTarget } from '../../support/mongo-target';
+import { itWithOwnServer } from './target';
 
 describe('mongo-server: server commands', () => {
-  let target: Target;
+  let target: MongoTarget;
   let client: MongoClient;
   let db: Db;
 
   beforeAll(async () => {
-    target = await startTarget('server');
+    target = await startMongoTarget('server');
     client = await target.connect();
     db = client.db(target.dbName);
   });

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
-import { itWithOwnServer, ownServer, startTarget, type Target, type TestDoc } from './target';
+import { ownServer, startMongoTarget, type MongoTarget } from '../../support/mongo-target';
+import { itWithOwnServer, type TestDoc } from './target';
 
 /** A clock the test moves by hand, counting how often the server's TTL monitor read it. */
 class ManualClock {
@@ -29,12 +30,12 @@ class ManualClock {
 // mongod's TTL monitor runs every 60 s and cannot be driven by a fake clock, so these tests need dev/mongo-server.
 describe('mongo-server: TTL indexes', () => {
   const clock = new ManualClock();
-  let target: Target;
+  let target: MongoTarget;
   let db: Db;
 
   beforeAll(async () => {
     if (!ownServer) return;
-    target = await startTarget('ttl', { now: clock.now, ttlMonitorIntervalMs: 10 });
+    target = await startMongoTarget('ttl', { now: clock.now, ttlMonitorIntervalMs: 10 });
     db = await target.db();
   });
   afterAll(() => target?.close());
