@@ -13,6 +13,7 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   INSUFFICIENT_SCOPE: 'INSUFFICIENT_SCOPE',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  GMAIL_NOT_ENABLED: 'GMAIL_NOT_ENABLED',
   RATE_LIMITED: 'RATE_LIMITED',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
@@ -26,7 +27,9 @@ export type ReauthorizationCode =
   | typeof ErrorCode.NO_REFRESH_TOKEN
   | typeof ErrorCode.CODE_EXCHANGE_FAILED
   | typeof ErrorCode.INVALID_STATE
-  | typeof ErrorCode.INSUFFICIENT_SCOPE;
+  | typeof ErrorCode.INSUFFICIENT_SCOPE
+  /** Fixed by connecting another Google account: its consent URL lets the user choose one. */
+  | typeof ErrorCode.GMAIL_NOT_ENABLED;
 
 /** The base of every error the gateway raises on purpose. Its message is written for the client. */
 export class GatewayError extends GraphQLError {

@@ -9,6 +9,7 @@ import { MongoCredentialRepository } from './credentials/mongo-credential.reposi
 import { TokenCipher } from './credentials/token-cipher';
 import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
+import { OperatorFaultLog } from './upstream/operator-faults';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
 import type { RuntimeConfig } from './runtime-config';
@@ -53,6 +54,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   ]);
 
   const google = new GoogleOAuthService(config.google);
+  const operatorFaults = new OperatorFaultLog({ logger, now: () => clock.now().getTime() });
   const clients = new OAuthClientPool({
     google,
     credentials,
@@ -67,6 +69,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     authorizationRequests,
     sessionTtlSeconds: config.sessionTtlSeconds,
     logger,
+    operatorFaults,
     now,
     ...random,
     onCredentialChanged: (userId) => clients.forget(userId),
@@ -79,6 +82,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     logger,
     apiRootUrl: config.google.apiRootUrl,
     retry: tuning.retry,
+    operatorFaults,
     clock: { now: () => clock.now().getTime(), sleep: (ms) => clock.sleep(ms) },
     metadataConcurrency: tuning.metadataConcurrency,
     metadataCacheBytes: config.metadataCacheMB * 2 ** 20,

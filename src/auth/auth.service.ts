@@ -17,6 +17,7 @@ import type { AuthorizationRequestRepository } from './authorization-request.rep
 import type { GoogleOAuthService } from './google-oauth.service';
 import type { Session, SessionRepository } from './session.repository';
 import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-errors';
+import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import { upstreamError, type GoogleRefusal } from '../upstream/upstream-error';
 import {
   ConsentErrors,
@@ -54,6 +55,8 @@ export interface AuthServiceDeps {
   readonly authorizationRequests: AuthorizationRequestRepository;
   readonly sessionTtlSeconds: number;
   readonly logger: Logger;
+  /** Where Google's complaints about the OAuth client are logged (one per process, shared with Gmail calls). */
+  readonly operatorFaults: OperatorFaultReporter;
   readonly now: () => Date;
   readonly randomBytes?: (size: number) => Buffer;
   /** Called when a user's stored grant changes or goes away, so per-user caches drop what they hold. */
@@ -131,7 +134,8 @@ export class AuthService {
     const outcome = await this.deps.google.exchangeCode(code, request.codeVerifier);
     if (!outcome.ok) {
       // invalid_grant or another 4xx: the code (or verifier, or redirect URI) is not acceptable. Anything else
-      // (5xx after the library's retries, network, a 401 for the app itself) is Google being unavailable.
+      // (5xx after the library's retries, network) is Google being unavailable, and so, for the user, is the
+      // token endpoint rejecting the OAuth client itself (an operator fault, logged as such).
       const failure = await this.googleFailure(outcome.error, (refusal) =>
         refusal.kind === 'client' || refusal.kind === 'invalidGrant'
           ? this.reauthorizationError(
@@ -245,6 +249,7 @@ export class AuthService {
     return upstreamError(kind, {
       upstream: 'Google',
       unexplainedIsUnavailable: true,
+      operatorFaults: this.deps.operatorFaults,
       refused: (refusal) => named?.(refusal) ?? Promise.resolve(googleUnavailable()),
     });
   }

@@ -6,7 +6,7 @@ import {
   type ReauthorizationCode,
 } from '../errors';
 import type { AuthorizationRequestRepository } from './authorization-request.repository';
-import type { GoogleOAuthService } from './google-oauth.service';
+import type { ConsentPrompt, GoogleOAuthService } from './google-oauth.service';
 
 // Consent URLs and the errors a new consent fixes, each carrying a fresh one. Kept apart from AuthService so
 // that gmail/ can raise them (through ReauthorizationErrors) without depending on sign-in or sessions.
@@ -29,6 +29,11 @@ export interface ReauthorizationOptions {
   readonly loginHint?: string | null;
   /** Show the consent screen, so that Google issues a refresh token again. */
   readonly forceConsent?: boolean;
+  /**
+   * The screen Google shows, overriding `forceConsent`: e.g. 'select_account' when the user must pick
+   * another account (GMAIL_NOT_ENABLED).
+   */
+  readonly prompt?: ConsentPrompt;
 }
 
 export interface ReauthorizationErrors {
@@ -57,19 +62,21 @@ export class ConsentErrors implements ReauthorizationErrors {
   /**
    * The one place that makes consent URLs: a fresh state (256 random bits) and PKCE pair, stored for
    * {@link AUTHORIZATION_REQUEST_TTL_SECONDS}. `forceConsent` defaults to "no ACTIVE credential with a refresh
-   * token is known for the hinted user", since only the consent screen makes Google issue a refresh token.
+   * token is known for the hinted user", since only the consent screen makes Google issue a refresh token;
+   * a `prompt` given overrides it.
    */
   async createAuthorizationRequest(
     loginHint: string | null,
     forceConsent?: boolean,
+    prompt?: ConsentPrompt,
   ): Promise<AuthorizationRequestView> {
     const hint = loginHint === null ? null : this.validLoginHint(loginHint);
-    const consent = forceConsent ?? !(await this.hasUsableCredential(hint));
+    const shown = prompt ?? ((forceConsent ?? !(await this.hasUsableCredential(hint))) ? 'consent' : null);
     const state = this.deps.randomBytes(32).toString('base64url');
     const { codeVerifier, codeChallenge } = await this.deps.google.generateCodeVerifier();
     const expiresAt = new Date(this.deps.now().getTime() + AUTHORIZATION_REQUEST_TTL_SECONDS * 1000);
     await this.deps.authorizationRequests.save({ state, codeVerifier, loginHint: hint, expiresAt });
-    const url = this.deps.google.consentUrl({ state, codeChallenge, loginHint: hint, forceConsent: consent });
+    const url = this.deps.google.consentUrl({ state, codeChallenge, loginHint: hint, prompt: shown });
     return { url, state, expiresAt };
   }
 
@@ -78,7 +85,11 @@ export class ConsentErrors implements ReauthorizationErrors {
     message: string,
     options: ReauthorizationOptions = {},
   ): Promise<ReauthorizationRequiredError> {
-    const request = await this.createAuthorizationRequest(options.loginHint ?? null, options.forceConsent);
+    const request = await this.createAuthorizationRequest(
+      options.loginHint ?? null,
+      options.forceConsent,
+      options.prompt,
+    );
     return new ReauthorizationRequiredError(code, message, request.url);
   }
 

@@ -25,12 +25,18 @@ export type CodeExchangeOutcome =
   /** What Google said instead of tokens; the caller translates it (see upstreamError). */
   | { readonly ok: false; readonly error: GoogleErrorKind };
 
+/**
+ * What Google shows before it redirects back: `consent` the consent screen (so that it issues a refresh token
+ * again), `select_account` the account chooser (so that the user can connect another account).
+ */
+export type ConsentPrompt = 'consent' | 'select_account';
+
 export interface ConsentUrlOptions {
   readonly state: string;
   readonly codeChallenge: string;
   readonly loginHint: string | null;
-  /** Ask Google to show the consent screen, so that it issues a refresh token again. */
-  readonly forceConsent: boolean;
+  /** null: no `prompt`, Google decides (no screen at all for a returning user who granted everything). */
+  readonly prompt: ConsentPrompt | null;
 }
 
 export class GoogleOAuthService {
@@ -74,7 +80,7 @@ export class GoogleOAuthService {
       code_challenge: options.codeChallenge,
       code_challenge_method: CodeChallengeMethod.S256,
       ...(options.loginHint === null ? {} : { login_hint: options.loginHint }),
-      ...(options.forceConsent ? { prompt: 'consent' } : {}),
+      ...(options.prompt === null ? {} : { prompt: options.prompt }),
     });
   }
 

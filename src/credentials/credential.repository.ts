@@ -7,7 +7,10 @@ export type CredentialStatus = 'ACTIVE' | 'NEEDS_REAUTHORIZATION';
 export type ReauthorizationReason =
   /** Google answered `invalid_grant` to a refresh: the user revoked access, the token expired, ... */
   | 'REFRESH_TOKEN_REVOKED'
-  /** Gmail rejected the access token (401) even after a refresh. */
+  /**
+   * Gmail rejected the access token (401) even after a refresh. No longer written (a 401 is Google's transient
+   * fault, never a revocation); kept so that documents written before still read.
+   */
   | 'ACCESS_TOKEN_REJECTED'
   /** A stored token could not be decrypted with any configured key (lost key, tampered document). */
   | 'DECRYPTION_FAILED';

@@ -2,7 +2,14 @@ import type { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { GatewayError } from '../errors';
 import { classifyGoogleError } from '../upstream/google-errors';
-import { RetriesExhaustedError, withRetries, type RetryClock, type RetryPolicy } from '../upstream/retry';
+import {
+  realClock,
+  RetriesExhaustedError,
+  withRetries,
+  type RetryClock,
+  type RetryPolicy,
+} from '../upstream/retry';
+import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import { upstreamError, type GoogleCall } from '../upstream/upstream-error';
 import type { CursorScope } from './message-cursor';
 import type { ListCall } from './page-position';
@@ -44,6 +51,8 @@ export interface GmailClientOptions {
   readonly clock?: RetryClock;
   /** What refusals mean for this user (CREDENTIALS_REVOKED after marking the credential, INSUFFICIENT_SCOPE). */
   readonly refused: GoogleCall['refused'];
+  /** Where an operator fault (OAuth client rejected, Gmail API disabled) is logged. */
+  readonly operatorFaults: OperatorFaultReporter;
 }
 
 /** The headers the Message type exposes; the only ones asked for. */
@@ -66,6 +75,7 @@ export class GmailClient {
       retryAfterFallbackSeconds: Math.ceil(options.retry.budgetMs / 1000),
       refused: options.refused,
       unexplainedIsUnavailable: false,
+      operatorFaults: options.operatorFaults,
     };
   }
 
@@ -127,16 +137,28 @@ export class GmailClient {
     }
   }
 
+  /**
+   * Google sometimes answers 401 right after a successful refresh, for a token it just issued: a replay that
+   * gets 401 again is tried once more after a pause, with that same fresh token, and a 401 after that is
+   * Gmail failing (UPSTREAM_UNAVAILABLE), never a revocation. Only the refresh itself can say that the grant
+   * is dead (`invalid_grant`, thrown from refreshAccessToken: CREDENTIALS_REVOKED).
+   */
   private async withOneRefreshOn401<T>(request: () => Promise<T>): Promise<T> {
     const tokenUsed = this.client.credentials.access_token;
     try {
       return await request();
     } catch (error) {
       if (classifyGoogleError(error).kind !== 'unauthorized') throw error;
-      // Another request may have refreshed already; refresh only if this client still holds the rejected token.
-      if (this.client.credentials.access_token === tokenUsed) await this.client.refreshAccessToken();
-      return request();
     }
+    // Another request may have refreshed already; refresh only if this client still holds the rejected token.
+    if (this.client.credentials.access_token === tokenUsed) await this.client.refreshAccessToken();
+    try {
+      return await request();
+    } catch (error) {
+      if (classifyGoogleError(error).kind !== 'unauthorized') throw error;
+    }
+    await (this.options.clock ?? realClock).sleep(this.options.retry.baseDelayMs);
+    return request();
   }
 }
 

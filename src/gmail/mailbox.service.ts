@@ -8,6 +8,7 @@ import type {
 } from '../credentials/credential.repository';
 import { assertNever, ErrorCode, type ReauthorizationRequiredError } from '../errors';
 import type { Logger } from '../logger';
+import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import type { RetryClock, RetryPolicy } from '../upstream/retry';
 import type { GoogleRefusal } from '../upstream/upstream-error';
 import { GmailClient } from './gmail.client';
@@ -31,6 +32,8 @@ export interface MailboxServiceDeps {
   readonly apiRootUrl: string | undefined;
   readonly retry: RetryPolicy;
   readonly clock?: RetryClock;
+  /** Where Google's complaints about the OAuth client or the Cloud project are logged (one per process). */
+  readonly operatorFaults: OperatorFaultReporter;
   /** How many `messages.get` calls one request runs at once. */
   readonly metadataConcurrency: number;
   /** Memory budget of the metadata cache in bytes, e.g. 64 MiB; 0 keeps nothing (see MetadataCache). */
@@ -70,6 +73,7 @@ export class MailboxService {
       retry: this.deps.retry,
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
       refused: (refusal) => this.refused(credential, refusal),
+      operatorFaults: this.deps.operatorFaults,
     });
     return new UserMailbox(credential, {
       gmail,
@@ -99,13 +103,19 @@ export class MailboxService {
     switch (refusal.kind) {
       case 'invalidGrant':
         return this.revoke(credential, 'REFRESH_TOKEN_REVOKED');
-      case 'unauthorized':
-        return this.revoke(credential, 'ACCESS_TOKEN_REJECTED');
       case 'insufficientScope':
         return this.deps.consent.reauthorizationError(
           ErrorCode.INSUFFICIENT_SCOPE,
           'The Gmail read scope is no longer granted; consent again at extensions.authorizationUrl.',
           { loginHint: credential.email, forceConsent: true },
+        );
+      case 'mailNotEnabled':
+        // The grant is fine, the account has no mailbox: nothing is marked. No login_hint, so that Google's
+        // account chooser does not steer the user back to this account.
+        return this.deps.consent.reauthorizationError(
+          ErrorCode.GMAIL_NOT_ENABLED,
+          'This Google account has no Gmail mailbox; connect another account at extensions.authorizationUrl.',
+          { prompt: 'select_account' },
         );
       case 'client':
         // Gmail blamed the gateway's own request: a bug, masked as INTERNAL_SERVER_ERROR and logged in full.

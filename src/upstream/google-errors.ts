@@ -1,23 +1,43 @@
 // The one place that reads Google's error shapes. Matches on the response (status, `error`, `reason`), never
-// on `instanceof GaxiosError` or on message text: a second copy of gaxios, or a reworded message, would
-// silently break either.
+// on `instanceof GaxiosError`: a second copy of gaxios would silently break it. Message text is read in one
+// case only, where Google gives nothing else: 400 failedPrecondition is transient ("Precondition check
+// failed.") or permanent ("Mail service not enabled") by its message alone.
+
+/**
+ * A fault of the gateway's operator, not of the user or of Google: the OAuth client is wrong (token endpoint
+ * `invalid_client`, `unauthorized_client`, `deleted_client`) or the Cloud project lacks the API
+ * (`accessNotConfigured`). No user can fix it, so it never touches a credential.
+ */
+export type OperatorFault =
+  'invalid_client' | 'unauthorized_client' | 'deleted_client' | 'accessNotConfigured';
 
 export type GoogleErrorKind =
   /** The token endpoint said `invalid_grant`: the refresh token or code is dead. */
   | { readonly kind: 'invalidGrant' }
-  /** An API answered 401: the access token was rejected. */
+  /** An API answered 401: the access token was rejected (right after a refresh, a transient fault of Google's). */
   | { readonly kind: 'unauthorized' }
   /** 403 insufficientPermissions: the grant lacks a scope. */
   | { readonly kind: 'insufficientScope' }
+  /** 400 failedPrecondition "Mail service not enabled": the Google account has no Gmail. */
+  | { readonly kind: 'mailNotEnabled' }
+  /**
+   * The operator must fix the OAuth client or the Cloud project; `service` is the API Google named as
+   * disabled (accessNotConfigured), e.g. 'gmail.googleapis.com', when it said.
+   */
+  | { readonly kind: 'operatorFault'; readonly fault: OperatorFault; readonly service?: string }
   /** 429, or 403 rateLimitExceeded / userRateLimitExceeded. */
   | { readonly kind: 'rateLimited'; readonly retryAfterSeconds: number | null }
   | { readonly kind: 'notFound' }
-  /** 5xx, timeouts, connection failures. */
+  /** 5xx, timeouts, connection failures, 400 failedPrecondition "Precondition check failed.". */
   | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number | null }
   /** Any other 4xx: the request itself was wrong. */
   | { readonly kind: 'client'; readonly status: number }
   | { readonly kind: 'unknown' };
 
+/** The token endpoint's OAuth `error` codes that blame the OAuth client itself (whatever the HTTP status). */
+const CLIENT_FAULTS = new Set<OperatorFault>(['invalid_client', 'unauthorized_client', 'deleted_client']);
+const MAIL_SERVICE_NOT_ENABLED = 'mail service not enabled';
+const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
 const RATE_LIMIT_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'quotaExceeded']);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -58,6 +78,36 @@ function errorReasons(data: Record<string, unknown> | undefined): string[] {
   return errors.map((e) => record(e)?.reason).filter((r): r is string => typeof r === 'string');
 }
 
+function isClientFault(code: unknown): code is OperatorFault {
+  return typeof code === 'string' && (CLIENT_FAULTS as Set<string>).has(code);
+}
+
+/** The google.rpc ErrorInfo details of newer bodies (`reason` such as ACCESS_TOKEN_SCOPE_INSUFFICIENT). */
+function errorInfos(data: Record<string, unknown> | undefined): Array<Record<string, unknown>> {
+  const details = record(data?.error)?.details;
+  return (Array.isArray(details) ? details : [])
+    .map(record)
+    .filter((d): d is Record<string, unknown> => d?.['@type'] === ERROR_INFO_TYPE);
+}
+
+/** 403 accessNotConfigured, naming the disabled API when Google did (e.g. 'gmail.googleapis.com'). */
+function accessNotConfigured(infos: Array<Record<string, unknown>>): GoogleErrorKind {
+  const service = infos.map((info) => record(info.metadata)?.service).find((s) => typeof s === 'string');
+  return {
+    kind: 'operatorFault',
+    fault: 'accessNotConfigured',
+    ...(typeof service === 'string' ? { service } : {}),
+  };
+}
+
+/** 400 failedPrecondition: the account has no Gmail (permanent), or Google's transient precondition failure. */
+function failedPrecondition(data: Record<string, unknown> | undefined): GoogleErrorKind {
+  const message = record(data?.error)?.message;
+  return typeof message === 'string' && message.toLowerCase().includes(MAIL_SERVICE_NOT_ENABLED)
+    ? { kind: 'mailNotEnabled' }
+    : { kind: 'unavailable', retryAfterSeconds: null };
+}
+
 export function classifyGoogleError(error: unknown): GoogleErrorKind {
   const err = record(error);
   if (err === undefined) return { kind: 'unknown' };
@@ -80,14 +130,25 @@ export function classifyGoogleError(error: unknown): GoogleErrorKind {
   const data = record(response?.data);
   const retryAfterSeconds = parseRetryAfter(headerOf(response?.headers, 'retry-after'));
   if (status === 400 && data?.error === 'invalid_grant') return { kind: 'invalidGrant' };
+  const oauthError = data?.error;
+  if (isClientFault(oauthError)) return { kind: 'operatorFault', fault: oauthError };
   if (status === 401) return { kind: 'unauthorized' };
   if (status === 429) return { kind: 'rateLimited', retryAfterSeconds };
   if (status === 403) {
     const reasons = errorReasons(data);
+    const infos = errorInfos(data);
+    const infoReasons = infos.map((info) => info.reason);
     if (reasons.some((r) => RATE_LIMIT_REASONS.has(r))) return { kind: 'rateLimited', retryAfterSeconds };
-    if (reasons.includes('insufficientPermissions')) return { kind: 'insufficientScope' };
+    if (
+      reasons.includes('insufficientPermissions') ||
+      infoReasons.includes('ACCESS_TOKEN_SCOPE_INSUFFICIENT')
+    )
+      return { kind: 'insufficientScope' };
+    if (reasons.includes('accessNotConfigured') || infoReasons.includes('SERVICE_DISABLED'))
+      return accessNotConfigured(infos);
     return { kind: 'client', status };
   }
+  if (status === 400 && errorReasons(data).includes('failedPrecondition')) return failedPrecondition(data);
   if (status === 404) return { kind: 'notFound' };
   if (status >= 500) return { kind: 'unavailable', retryAfterSeconds };
   if (status === 408) return { kind: 'unavailable', retryAfterSeconds };

@@ -1,5 +1,6 @@
 import { assertNever, RateLimitedError, UpstreamUnavailableError, type GatewayError } from '../errors';
 import type { GoogleErrorKind } from './google-errors';
+import type { OperatorFaultReporter } from './operator-faults';
 
 // The one place that turns what Google said into the error contract. Every caller (sign-in, the token refresh
 // inside Gmail calls, Gmail itself, disconnect) goes through upstreamError(); what differs between them is
@@ -8,7 +9,7 @@ import type { GoogleErrorKind } from './google-errors';
 /** Kinds in which Google refused the grant or the request: what they mean depends on the call. */
 export type GoogleRefusal = Extract<
   GoogleErrorKind,
-  { kind: 'invalidGrant' | 'unauthorized' | 'insufficientScope' | 'client' }
+  { kind: 'invalidGrant' | 'insufficientScope' | 'mailNotEnabled' | 'client' }
 >;
 
 /** How one kind of call to Google reads the kinds only its caller can judge. */
@@ -31,16 +32,26 @@ export interface GoogleCall {
    * usefully), false returns null so the caller decides (Gmail: a missing message is null, a bug stays a bug).
    */
   readonly unexplainedIsUnavailable: boolean;
+  /** Where a fault of the operator (OAuth client, Cloud project) is logged; it never reaches `refused`. */
+  readonly operatorFaults: OperatorFaultReporter;
 }
 
 /** The gateway error for what Google said, or null where the call leaves the original error to its caller. */
 export async function upstreamError(kind: GoogleErrorKind, call: GoogleCall): Promise<GatewayError | null> {
   switch (kind.kind) {
     case 'invalidGrant':
-    case 'unauthorized':
     case 'insufficientScope':
+    case 'mailNotEnabled':
     case 'client':
       return call.refused(kind);
+    case 'unauthorized':
+      // Only `invalid_grant` on a refresh says a grant is dead. A 401 that outlived a refresh and its replays
+      // (see GmailClient) is Google failing, and must not lock the user out.
+      return new UpstreamUnavailableError(call.upstream);
+    case 'operatorFault':
+      // No user can fix the OAuth client or the Cloud project: tell the operator, touch no credential.
+      call.operatorFaults.report(kind.fault, kind.service);
+      return new UpstreamUnavailableError(call.upstream);
     case 'rateLimited':
       return call.retryAfterFallbackSeconds === undefined
         ? new UpstreamUnavailableError(call.upstream)

@@ -116,12 +116,14 @@ describe('revoked credentials', () => {
     expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual([]);
   });
 
-  it('answers CREDENTIALS_REVOKED when Gmail keeps answering 401 after a refresh', async () => {
+  it('answers UPSTREAM_UNAVAILABLE, not CREDENTIALS_REVOKED, when Gmail keeps answering 401 after a refresh', async () => {
     const { user, token } = await newUser('stubborn@example.com');
     h.emulator.injectFault('messages.list', { status: 401, times: Infinity });
     const response = await h.graphql(IDS, {}, { token });
-    expect(errorCodes(response)).toEqual(['CREDENTIALS_REVOKED']);
-    expect(await repository().findById(user.id)).toMatchObject({ statusReason: 'ACCESS_TOKEN_REJECTED' });
+    expect(errorCodes(response)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    // Only invalid_grant on a refresh condemns a grant: one refresh, three tries, and the credential stays.
+    expect(h.emulator.count('token', (r) => r.grantType === 'refresh_token')).toBe(1);
+    expect(await repository().findById(user.id)).toMatchObject({ status: 'ACTIVE', statusReason: null });
   });
 });
 

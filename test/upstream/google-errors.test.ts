@@ -1,7 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { startGoogleEmulator, type EmulatorUser, type GoogleEmulator } from '../../dev/google-emulator';
+import {
+  GOOGLE_FAULTS,
+  startGoogleEmulator,
+  type EmulatorUser,
+  type GoogleEmulator,
+} from '../../dev/google-emulator';
 import { classifyGoogleError, parseRetryAfter } from '../../src/upstream/google-errors';
 import { EMAIL, freshUser, GATEWAY_SCOPES, gmail, oauthClient, signIn } from '../dev/google-emulator/support';
 
@@ -106,6 +111,71 @@ describe('classifyGoogleError, on errors the Google client libraries throw', () 
   it('reads a 429 with its Retry-After header', async () => {
     const error = await listFailingWith({ status: 429, retryAfterSeconds: 7 });
     expect(classifyGoogleError(error)).toEqual({ kind: 'rateLimited', retryAfterSeconds: 7 });
+  });
+
+  it('reads 403 insufficientPermissions with its ACCESS_TOKEN_SCOPE_INSUFFICIENT detail as a missing scope', async () => {
+    const error = await listFailingWith(GOOGLE_FAULTS.insufficientPermissions);
+    expect(classifyGoogleError(error)).toEqual({ kind: 'insufficientScope' });
+  });
+
+  it('reads 400 failedPrecondition "Precondition check failed." as transient, like Gmail being unavailable', async () => {
+    const error = await listFailingWith(GOOGLE_FAULTS.preconditionFailed);
+    expect(classifyGoogleError(error)).toEqual({ kind: 'unavailable', retryAfterSeconds: null });
+  });
+
+  it('reads 400 failedPrecondition "Mail service not enabled" as an account without Gmail', async () => {
+    const error = await listFailingWith(GOOGLE_FAULTS.mailServiceNotEnabled);
+    expect(classifyGoogleError(error)).toEqual({ kind: 'mailNotEnabled' });
+  });
+
+  it('reads the real answer for an account without Gmail as an account without Gmail', async () => {
+    const { user, api } = await signedIn();
+    emulator.setGmailEnabled(user.email, false);
+    emulator.clearRequests();
+    const error = await thrownBy(list(api));
+    expect(emulator.count('messages.list', (r) => r.status === 400)).toBe(1);
+    expect(classifyGoogleError(error)).toEqual({ kind: 'mailNotEnabled' });
+  });
+
+  it('reads 403 accessNotConfigured as the operator fault of a disabled Gmail API, naming the service', async () => {
+    const error = await listFailingWith(GOOGLE_FAULTS.accessNotConfigured);
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'operatorFault',
+      fault: 'accessNotConfigured',
+      service: 'gmail.googleapis.com',
+    });
+  });
+
+  it('reads invalid_client when a refresh presents a client secret the token endpoint no longer accepts', async () => {
+    const { client } = await signedIn();
+    const { clientId, clientSecret } = emulator.defaultClient;
+    emulator.setClientSecret(clientId, 'rotated-secret');
+    try {
+      const error = await thrownBy(client.refreshAccessToken());
+      expect(emulator.count('token', (r) => r.status === 401)).toBe(1);
+      expect(classifyGoogleError(error)).toEqual({ kind: 'operatorFault', fault: 'invalid_client' });
+    } finally {
+      emulator.setClientSecret(clientId, clientSecret);
+    }
+  });
+
+  it.each([
+    ['unauthorized_client', GOOGLE_FAULTS.unauthorizedClient],
+    ['deleted_client', GOOGLE_FAULTS.deletedClient],
+  ] as const)('reads a token endpoint 401 %s as an operator fault', async (fault, spec) => {
+    const { client } = await signedIn();
+    emulator.clearRequests();
+    emulator.injectFault('token', spec);
+    const error = await thrownBy(client.refreshAccessToken());
+    expect(emulator.count('token', (r) => r.status === 401)).toBe(1);
+    expect(classifyGoogleError(error)).toEqual({ kind: 'operatorFault', fault });
+  });
+
+  it('reads invalid_client on a code exchange as an operator fault', async () => {
+    emulator.injectFault('token', GOOGLE_FAULTS.invalidClient);
+    const error = await thrownBy(oauthClient(emulator).getToken({ code: 'c', codeVerifier: 'v'.repeat(43) }));
+    expect(emulator.count('token', (r) => r.status === 401)).toBe(1);
+    expect(classifyGoogleError(error)).toEqual({ kind: 'operatorFault', fault: 'invalid_client' });
   });
 
   it('reads another 403 as a client error', async () => {

@@ -1,11 +1,18 @@
 import { ErrorCode, GatewayError } from '../../src/errors';
 import type { GoogleErrorKind } from '../../src/upstream/google-errors';
+import type { OperatorFault } from '../../src/upstream/google-errors';
 import { upstreamError, type GoogleCall, type GoogleRefusal } from '../../src/upstream/upstream-error';
 
-function gmailCall(): GoogleCall & { refusals: GoogleRefusal[] } {
+function gmailCall(): GoogleCall & {
+  refusals: GoogleRefusal[];
+  reported: Array<[OperatorFault, string | undefined]>;
+} {
   const refusals: GoogleRefusal[] = [];
+  const reported: Array<[OperatorFault, string | undefined]> = [];
   return {
     refusals,
+    reported,
+    operatorFaults: { report: (fault, service) => reported.push([fault, service]) },
     upstream: 'Gmail',
     retryAfterFallbackSeconds: 8,
     unexplainedIsUnavailable: false,
@@ -19,8 +26,8 @@ function gmailCall(): GoogleCall & { refusals: GoogleRefusal[] } {
 describe('upstreamError', () => {
   it.each<GoogleRefusal>([
     { kind: 'invalidGrant' },
-    { kind: 'unauthorized' },
     { kind: 'insufficientScope' },
+    { kind: 'mailNotEnabled' },
     { kind: 'client', status: 400 },
   ])('asks the call what the refusal $kind means', async (kind) => {
     const call = gmailCall();
@@ -28,6 +35,25 @@ describe('upstreamError', () => {
     expect(error?.code).toBe(ErrorCode.CREDENTIALS_REVOKED);
     expect(call.refusals).toEqual([kind]);
   });
+
+  it('answers UPSTREAM_UNAVAILABLE for a 401 that outlived the refresh, without asking the call', async () => {
+    const call = gmailCall();
+    const error = await upstreamError({ kind: 'unauthorized' }, call);
+    expect(error?.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
+    expect(call.refusals).toEqual([]);
+  });
+
+  it.each<OperatorFault>(['invalid_client', 'unauthorized_client', 'deleted_client', 'accessNotConfigured'])(
+    'answers UPSTREAM_UNAVAILABLE for the operator fault %s, reports it once and asks the call nothing',
+    async (fault) => {
+      const call = gmailCall();
+      const error = await upstreamError({ kind: 'operatorFault', fault }, call);
+      expect(error?.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);
+      expect(error?.message).toBe('Gmail is unavailable right now; try again shortly.');
+      expect(call.reported).toEqual([[fault, undefined]]);
+      expect(call.refusals).toEqual([]);
+    },
+  );
 
   it('answers RATE_LIMITED with Google’s Retry-After, or the call’s fallback', async () => {
     const limited = await upstreamError({ kind: 'rateLimited', retryAfterSeconds: 3 }, gmailCall());

@@ -21,6 +21,8 @@ function describe(error: GatewayError): string {
       return 'Google no longer lets this app read your mail (access was revoked or has expired). Reconnect to continue.';
     case 'INSUFFICIENT_SCOPE':
       return 'Read access to Gmail was not granted. Reconnect and leave the Gmail permission ticked.';
+    case 'GMAIL_NOT_ENABLED':
+      return 'This Google account has no Gmail mailbox. Connect another account to continue.';
     case 'INVALID_STATE':
     case 'CODE_EXCHANGE_FAILED':
       return 'This sign-in has expired or was already used. Start again.';
