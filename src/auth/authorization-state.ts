@@ -121,6 +121,9 @@ export class AuthorizationStateCodec {
   open(state: string, now: Date): AuthorizationStateContents | null {
     if (!/^[A-Za-z0-9_-]+$/.test(state)) return null;
     const bytes = Buffer.from(state, 'base64url');
+    // Only the canonical spelling: base64url's last character has spare bits, and a second spelling of one state
+    // would hash to a second used-state marker, so the state would work twice.
+    if (bytes.toString('base64url') !== state) return null;
     if (bytes.length < 1 + IV_BYTES + FIXED_PLAINTEXT_BYTES + TAG_BYTES || bytes[0] !== VERSION) return null;
     const iv = bytes.subarray(1, 1 + IV_BYTES);
     const ciphertext = bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES);

@@ -63,6 +63,14 @@ describe('AuthorizationStateCodec', () => {
     for (const junk of ['', 'not a state', '***', 'A'.repeat(300)]) expect(codec.open(junk, now)).toBeNull();
   });
 
+  it('opens a state only in its canonical spelling, so one state cannot be used twice under two spellings', () => {
+    const codec = new AuthorizationStateCodec([current], randomBytes);
+    const state = codec.seal(contents());
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const opening = [...alphabet].filter((last) => codec.open(state.slice(0, -1) + last, now) !== null);
+    expect(opening).toEqual([state.at(-1)]);
+  });
+
   it('keeps states sealed before a rotation working while the old key is kept, and ends them when it goes', () => {
     const before = new AuthorizationStateCodec([old], randomBytes);
     const sealed = contents();
