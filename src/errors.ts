@@ -20,7 +20,7 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Codes a new consent fixes: errors with these carry `extensions.authorizationUrl`. */
+/** Codes a new consent fixes: errors with these carry `extensions.authorizationUrl` and `requestSecret`. */
 export type ReauthorizationCode =
   | typeof ErrorCode.UNAUTHENTICATED
   | typeof ErrorCode.CREDENTIALS_REVOKED
@@ -43,10 +43,13 @@ export class GatewayError extends GraphQLError {
   }
 }
 
-/** An error that a new consent fixes; `authorizationUrl` is a fresh consent URL, ready to send the user to. */
+/**
+ * An error that a new consent fixes; `authorizationUrl` is a fresh consent URL, ready to send the user to, and
+ * `requestSecret` the secret `exchangeCode` needs with that URL's state (kept by the browser, never in a URL).
+ */
 export class ReauthorizationRequiredError extends GatewayError {
-  constructor(code: ReauthorizationCode, message: string, authorizationUrl: string) {
-    super(code, message, { authorizationUrl });
+  constructor(code: ReauthorizationCode, message: string, authorizationUrl: string, requestSecret: string) {
+    super(code, message, { authorizationUrl, requestSecret });
     this.name = 'ReauthorizationRequiredError';
   }
 }

@@ -1,5 +1,7 @@
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
 import { AuthService } from './auth/auth.service';
+import { AuthorizationStateCodec } from './auth/authorization-state';
 import { GoogleOAuthService } from './auth/google-oauth.service';
 import { MongoAuthorizationRequestRepository } from './auth/mongo-authorization-request.repository';
 import { MongoSessionRepository } from './auth/mongo-session.repository';
@@ -46,7 +48,8 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const cipher = new TokenCipher(config.encryptionKeys);
   const credentials = new MongoCredentialRepository(db, cipher, { now });
   const sessions = new MongoSessionRepository(db, { now, ...random });
-  const authorizationRequests = new MongoAuthorizationRequestRepository(db, cipher, { now });
+  const authorizationRequests = new MongoAuthorizationRequestRepository(db, { now });
+  const states = new AuthorizationStateCodec(config.encryptionKeys, deps.randomBytes ?? cryptoRandomBytes);
   await Promise.all([
     credentials.ensureIndexes(),
     sessions.ensureIndexes(),
@@ -67,6 +70,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     credentials,
     sessions,
     authorizationRequests,
+    states,
     sessionTtlSeconds: config.sessionTtlSeconds,
     logger,
     operatorFaults,

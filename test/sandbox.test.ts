@@ -15,6 +15,7 @@ describe('Apollo Sandbox outside production', () => {
     expect(html).toMatch(/sandbox/i);
     expect(html).toContain('StartSignIn');
     expect(html).toContain('exchangeCode');
+    expect(html).toContain('requestSecret: $requestSecret');
     expect(html).toContain('Bearer');
   });
 });

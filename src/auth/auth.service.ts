@@ -14,6 +14,7 @@ import type {
   CredentialStatus,
 } from '../credentials/credential.repository';
 import type { AuthorizationRequestRepository } from './authorization-request.repository';
+import { requestSecretMatches, type AuthorizationStateCodec } from './authorization-state';
 import type { GoogleOAuthService } from './google-oauth.service';
 import type { Session, SessionRepository } from './session.repository';
 import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-errors';
@@ -31,7 +32,8 @@ export { AUTHORIZATION_REQUEST_TTL_SECONDS } from './consent-errors';
 export type { AuthorizationRequestView } from './consent-errors';
 
 const MAX_CODE_LENGTH = 2048;
-const MAX_STATE_LENGTH = 512;
+/** A sealed state is ~135 characters, plus 4/3 of the login hint's UTF-8 (at most 320 characters). */
+const MAX_STATE_LENGTH = 2048;
 
 const googleUnavailable = (): GatewayError => new UpstreamUnavailableError('Google');
 
@@ -52,7 +54,10 @@ export interface AuthServiceDeps {
   readonly google: GoogleOAuthService;
   readonly credentials: CredentialRepository;
   readonly sessions: SessionRepository;
+  /** Where used states are recorded, so that each works once. */
   readonly authorizationRequests: AuthorizationRequestRepository;
+  /** Seals and opens states (keys derived from TOKEN_ENCRYPTION_KEYS). */
+  readonly states: AuthorizationStateCodec;
   readonly sessionTtlSeconds: number;
   readonly logger: Logger;
   /** Where Google's complaints about the OAuth client are logged (one per process, shared with Gmail calls). */
@@ -81,7 +86,9 @@ export class AuthService {
 
   constructor(private readonly deps: AuthServiceDeps) {
     this.consent = new ConsentErrors({
-      ...deps,
+      google: deps.google,
+      states: deps.states,
+      now: deps.now,
       randomBytes: deps.randomBytes ?? cryptoRandomBytes,
     });
   }
@@ -91,12 +98,12 @@ export class AuthService {
     return this.consent;
   }
 
-  /** A consent URL with a fresh state and PKCE pair (see ConsentErrors, the one place that makes them). */
-  createAuthorizationRequest(
-    loginHint: string | null,
-    forceConsent?: boolean,
-  ): Promise<AuthorizationRequestView> {
-    return this.consent.createAuthorizationRequest(loginHint, forceConsent);
+  /**
+   * A consent URL with a fresh sealed state, PKCE pair and request secret (see ConsentErrors, the one place that
+   * makes them). Writes nothing and reads nothing: callers need no session.
+   */
+  createAuthorizationRequest(loginHint: string | null): AuthorizationRequestView {
+    return this.consent.createAuthorizationRequest(loginHint);
   }
 
   /** An error a new consent fixes, carrying a ready consent URL. */
@@ -113,21 +120,29 @@ export class AuthService {
   }
 
   /**
-   * Exchanges the code Google sent back for tokens, stores the credential and opens a session. The state is
-   * consumed first, atomically, so a state (and with it its code) works once.
+   * Exchanges the code Google sent back for tokens, stores the credential and opens a session.
+   *
+   * Before Google is called, in this order: the state must open (sealed here, not expired), the request secret
+   * must match the hash sealed in it, and only then is its use recorded (a unique insert), so a state works once.
+   * A forged or expired state and a wrong secret write nothing: someone holding a leaked callback URL but not
+   * the secret can neither sign in nor use up the state, and the browser that started the sign-in still can.
    */
-  async exchangeCode(code: string, state: string): Promise<ExchangeCodePayloadView> {
+  async exchangeCode(code: string, state: string, requestSecret: string): Promise<ExchangeCodePayloadView> {
     if (code.length === 0 || code.length > MAX_CODE_LENGTH) {
       throw new BadUserInputError(`code must be 1 to ${MAX_CODE_LENGTH} characters`, 'code');
     }
     const request =
       state.length === 0 || state.length > MAX_STATE_LENGTH
         ? null
-        : await this.deps.authorizationRequests.consume(state);
-    if (request === null) {
+        : this.deps.states.open(state, this.deps.now());
+    if (
+      request === null ||
+      !requestSecretMatches(requestSecret, request) ||
+      !(await this.deps.authorizationRequests.recordUse(state, request.expiresAt))
+    ) {
       throw await this.reauthorizationError(
         ErrorCode.INVALID_STATE,
-        'This sign-in link is unknown, expired or already used; start again from extensions.authorizationUrl.',
+        'This sign-in link is unknown, expired, already used or was started in another browser; start again from extensions.authorizationUrl.',
       );
     }
 

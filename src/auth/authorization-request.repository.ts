@@ -1,28 +1,14 @@
-// Pending authorization requests: the state sent to Google and the PKCE verifier that goes with it. A state
-// works once: consuming it is a single find-and-delete.
-
-/**
- * The gateway's half of a consent URL, kept until Google sends the state back; the client's half is the GraphQL
- * `AuthorizationRequest` (URL, state, expiry).
- */
-export interface PendingAuthorization {
-  readonly state: string;
-  readonly codeVerifier: string;
-  /** The e-mail passed as `login_hint`, if any. */
-  readonly loginHint: string | null;
-  readonly expiresAt: Date;
-}
+// Used authorization states. A state is sealed and self-contained (authorization-state.ts), so minting one writes
+// nothing; what is recorded is its use, under a unique key, so that a state still works exactly once.
 
 export interface AuthorizationRequestRepository {
-  /** Creates the indexes (state hash unique, TTL on expiry); idempotent. */
+  /** Creates the indexes (TTL on expiry; the state hash is the unique `_id`); idempotent. */
   ensureIndexes(): Promise<void>;
 
-  /** Stores a request: the state only as a hash, the verifier encrypted. */
-  save(request: PendingAuthorization): Promise<void>;
-
   /**
-   * Atomically removes and returns the request for this state; null when unknown, already consumed, or
-   * expired (an expired one is removed too).
+   * Records that `state` is being redeemed: true for the first call with this state, false for every later or
+   * concurrent one. The marker is kept at least until `expiresAt` (the state's own expiry), after which the
+   * state is refused on its own. The state is stored only as a hash.
    */
-  consume(state: string): Promise<PendingAuthorization | null>;
+  recordUse(state: string, expiresAt: Date): Promise<boolean>;
 }

@@ -1,11 +1,10 @@
-import type { CredentialRepository } from '../credentials/credential.repository';
 import {
   BadUserInputError,
   ErrorCode,
   ReauthorizationRequiredError,
   type ReauthorizationCode,
 } from '../errors';
-import type { AuthorizationRequestRepository } from './authorization-request.repository';
+import { newSignInSecrets, type AuthorizationStateCodec } from './authorization-state';
 import type { ConsentPrompt, GoogleOAuthService } from './google-oauth.service';
 
 // Consent URLs and the errors a new consent fixes, each carrying a fresh one. Kept apart from AuthService so
@@ -21,6 +20,11 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 export interface AuthorizationRequestView {
   readonly url: string;
   readonly state: string;
+  /**
+   * 256 random bits the browser that asked keeps beside the state (never in a URL): `exchangeCode` refuses the
+   * state without it, so a leaked callback URL (code and state) cannot be redeemed by anyone else.
+   */
+  readonly requestSecret: string;
   readonly expiresAt: Date;
 }
 
@@ -49,35 +53,46 @@ export interface ReauthorizationErrors {
 
 export interface ConsentErrorsDeps {
   readonly google: GoogleOAuthService;
-  readonly credentials: CredentialRepository;
-  readonly authorizationRequests: AuthorizationRequestRepository;
+  readonly states: AuthorizationStateCodec;
   readonly now: () => Date;
   readonly randomBytes: (size: number) => Buffer;
 }
 
-/** Created once per process (by AuthService); holds no state of its own. */
+/** Created once per process (by AuthService); holds no state of its own, and minting a URL writes nothing. */
 export class ConsentErrors implements ReauthorizationErrors {
   constructor(private readonly deps: ConsentErrorsDeps) {}
 
   /**
-   * The one place that makes consent URLs: a fresh state (256 random bits) and PKCE pair, stored for
-   * {@link AUTHORIZATION_REQUEST_TTL_SECONDS}. `forceConsent` defaults to "no ACTIVE credential with a refresh
-   * token is known for the hinted user", since only the consent screen makes Google issue a refresh token;
-   * a `prompt` given overrides it.
+   * The one place that makes consent URLs: a sealed state holding a fresh PKCE verifier, the login hint, the
+   * expiry ({@link AUTHORIZATION_REQUEST_TTL_SECONDS}) and the hash of a fresh request secret.
+   *
+   * `prompt=consent` only when asked for (`forceConsent`, by callers that know the user needs a new refresh
+   * token). It never depends on what is stored for `loginHint`: anyone may ask for a URL for any address, and the
+   * answer must not tell whether that address has an account here. Google shows the consent screen itself on a
+   * first grant; a returning user whose refresh token is lost gets NO_REFRESH_TOKEN, which asks for consent.
+   * A `prompt` given overrides `forceConsent` (e.g. `select_account` when the account has no Gmail).
    */
-  async createAuthorizationRequest(
+  createAuthorizationRequest(
     loginHint: string | null,
-    forceConsent?: boolean,
+    forceConsent = false,
     prompt?: ConsentPrompt,
-  ): Promise<AuthorizationRequestView> {
+  ): AuthorizationRequestView {
     const hint = loginHint === null ? null : this.validLoginHint(loginHint);
-    const shown = prompt ?? ((forceConsent ?? !(await this.hasUsableCredential(hint))) ? 'consent' : null);
-    const state = this.deps.randomBytes(32).toString('base64url');
-    const { codeVerifier, codeChallenge } = await this.deps.google.generateCodeVerifier();
+    const secrets = newSignInSecrets(this.deps.randomBytes);
     const expiresAt = new Date(this.deps.now().getTime() + AUTHORIZATION_REQUEST_TTL_SECONDS * 1000);
-    await this.deps.authorizationRequests.save({ state, codeVerifier, loginHint: hint, expiresAt });
-    const url = this.deps.google.consentUrl({ state, codeChallenge, loginHint: hint, prompt: shown });
-    return { url, state, expiresAt };
+    const state = this.deps.states.seal({
+      expiresAt,
+      loginHint: hint,
+      codeVerifier: secrets.codeVerifier,
+      requestSecretHash: secrets.requestSecretHash,
+    });
+    const url = this.deps.google.consentUrl({
+      state,
+      codeChallenge: secrets.codeChallenge,
+      loginHint: hint,
+      prompt: prompt ?? (forceConsent ? 'consent' : null),
+    });
+    return { url, state, requestSecret: secrets.requestSecret, expiresAt };
   }
 
   async reauthorizationError(
@@ -85,12 +100,12 @@ export class ConsentErrors implements ReauthorizationErrors {
     message: string,
     options: ReauthorizationOptions = {},
   ): Promise<ReauthorizationRequiredError> {
-    const request = await this.createAuthorizationRequest(
+    const request = this.createAuthorizationRequest(
       options.loginHint ?? null,
       options.forceConsent,
       options.prompt,
     );
-    return new ReauthorizationRequiredError(code, message, request.url);
+    return new ReauthorizationRequiredError(code, message, request.url, request.requestSecret);
   }
 
   unauthenticated(): Promise<ReauthorizationRequiredError> {
@@ -98,12 +113,6 @@ export class ConsentErrors implements ReauthorizationErrors {
       ErrorCode.UNAUTHENTICATED,
       'Sign in first: send the user to extensions.authorizationUrl, then call exchangeCode.',
     );
-  }
-
-  private async hasUsableCredential(loginHint: string | null): Promise<boolean> {
-    if (loginHint === null || !loginHint.includes('@')) return false;
-    const credential = await this.deps.credentials.findByEmail(loginHint);
-    return credential?.status === 'ACTIVE' && credential.refreshToken !== null;
   }
 
   private validLoginHint(loginHint: string): string | null {

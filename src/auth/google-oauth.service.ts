@@ -64,12 +64,6 @@ export class GoogleOAuthService {
     });
   }
 
-  async generateCodeVerifier(): Promise<{ codeVerifier: string; codeChallenge: string }> {
-    const { codeVerifier, codeChallenge } = await this.appClient.generateCodeVerifierAsync();
-    if (codeChallenge === undefined) throw new Error('PKCE code challenge was not generated');
-    return { codeVerifier, codeChallenge };
-  }
-
   consentUrl(options: ConsentUrlOptions): string {
     return this.appClient.generateAuthUrl({
       access_type: 'offline',

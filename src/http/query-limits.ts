@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithSchema, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, OperationTypeNode, type ValidationRule } from 'graphql';
+import { oneSignInFieldPerOperation } from './sign-in-fields';
 
 const MAX_TOKENS = 2000;
 
@@ -40,7 +41,7 @@ export function queryLimits<TContext extends BaseContext>(
 } {
   const armor = new ApolloArmor(ARMOR_LIMITS(production)).protect();
   return {
-    validationRules: [...armor.validationRules, noSubscriptions],
+    validationRules: [...armor.validationRules, noSubscriptions, oneSignInFieldPerOperation],
     // The token limit lives in graphql-js's parser, so a flood is a GRAPHQL_PARSE_FAILED 400 before any work.
     parseOptions: { maxTokens: MAX_TOKENS },
     plugins: armor.plugins,

@@ -3,16 +3,16 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 
 /** What Apollo Sandbox opens with outside production: the sign-in steps, then a first page of mail. */
-export const SANDBOX_DOCUMENT = `# 1. Run StartSignIn and open the returned url in a browser tab; consent.
-# 2. Copy code and state from the page Google redirects to, and run SignIn with them.
+export const SANDBOX_DOCUMENT = `# 1. Run StartSignIn; keep its requestSecret, and open the returned url in a browser tab; consent.
+# 2. Copy code and state from the page Google redirects to, and run SignIn with them and the requestSecret.
 # 3. Put the sessionToken in the Authorization header (Headers panel): Bearer <sessionToken>.
 # 4. Run Inbox. Errors with extensions.authorizationUrl mean: send the user there.
 query StartSignIn {
-  authorizationUrl { url state expiresAt }
+  authorizationUrl { url state requestSecret expiresAt }
 }
 
-mutation SignIn($code: String!, $state: String!) {
-  exchangeCode(code: $code, state: $state) { sessionToken viewer { email } }
+mutation SignIn($code: String!, $state: String!, $requestSecret: String!) {
+  exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken viewer { email } }
 }
 
 query Inbox($query: String, $after: String) {

@@ -7,7 +7,7 @@ import type { GatewayContext } from './context';
 export class AuthResolver {
   @Query(() => AuthorizationRequest, {
     description:
-      'Starts a sign-in: a Google consent URL (offline access, PKCE, one-time state valid 10 minutes). Needs no session.',
+      'Starts a sign-in: a Google consent URL (offline access, PKCE, one-time state valid 10 minutes) and the request secret that only this browser keeps. Needs no session.',
   })
   authorizationUrl(
     @Arg('loginHint', () => String, {
@@ -16,13 +16,13 @@ export class AuthResolver {
     })
     loginHint: string | null | undefined,
     @Ctx() context: GatewayContext,
-  ): Promise<AuthorizationRequest> {
+  ): AuthorizationRequest {
     return context.auth.createAuthorizationRequest(loginHint ?? null);
   }
 
   @Mutation(() => ExchangeCodePayload, {
     description:
-      'Completes a sign-in with the `code` and `state` Google sent to the redirect URI. Returns the session token, once.',
+      'Completes a sign-in with the `code` and `state` Google sent to the redirect URI and the `requestSecret` kept since authorizationUrl. Returns the session token, once.',
   })
   exchangeCode(
     @Arg('code', () => String, { description: 'The one-time authorization code from the redirect.' })
@@ -31,9 +31,14 @@ export class AuthResolver {
       description: 'The state from the redirect, as issued by authorizationUrl.',
     })
     state: string,
+    @Arg('requestSecret', () => String, {
+      description:
+        'The requestSecret authorizationUrl (or the error carrying the consent URL) returned with this state. Never put it in a URL.',
+    })
+    requestSecret: string,
     @Ctx() context: GatewayContext,
   ): Promise<ExchangeCodePayload> {
-    return context.auth.exchangeCode(code, state);
+    return context.auth.exchangeCode(code, state, requestSecret);
   }
 
   @Mutation(() => Boolean, {

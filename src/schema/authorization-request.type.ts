@@ -15,6 +15,12 @@ export class AuthorizationRequest implements AuthorizationRequestView {
   })
   state!: string;
 
+  @Field(() => String, {
+    description:
+      'A secret bound to this state, for the browser that asked only: keep it beside the state (e.g. in sessionStorage), never put it in a URL, and pass it to `exchangeCode`. Without it the state is refused, so a leaked callback URL cannot be redeemed elsewhere.',
+  })
+  requestSecret!: string;
+
   @Field(() => GraphQLISODateTime, { description: 'After this instant the state is no longer accepted.' })
   expiresAt!: Date;
 }

@@ -1,49 +1,35 @@
 import type { Collection, Db, Document } from 'mongodb';
-import type {
-  PendingAuthorization,
-  AuthorizationRequestRepository,
-} from '../../src/auth/authorization-request.repository';
-import type { EncryptionKey } from '../../src/config';
-import { TokenCipher } from '../../src/credentials/token-cipher';
+import type { AuthorizationRequestRepository } from '../../src/auth/authorization-request.repository';
 import { rawDocumentContains, TestClock } from '../support/mongo-target';
 
 /** What a setup hands the contract suite: a way to build the implementation, and the raw database under it. */
 export interface AuthorizationRequestRepositoryHarness {
   readonly db: Db;
-  /** Where the implementation keeps pending requests, read directly by the suite. */
+  /** Where the implementation keeps used-state markers, read directly by the suite. */
   readonly collectionName: string;
-  create(deps: {
-    readonly keys: readonly EncryptionKey[];
-    readonly now: () => Date;
-  }): AuthorizationRequestRepository;
+  create(deps: { readonly now: () => Date }): AuthorizationRequestRepository;
   close(): Promise<void>;
 }
 
 const TEN_MINUTES = 10 * 60_000;
 
-/** The AuthorizationRequestRepository contract: a state works once, and nothing secret is stored in clear. */
+/** The AuthorizationRequestRepository contract: a state's use is recorded once, and the state is not stored. */
 export function authorizationRequestRepositoryContract(
   implementation: string,
   setup: () => Promise<AuthorizationRequestRepositoryHarness>,
 ): void {
   describe(`${implementation} (AuthorizationRequestRepository contract)`, () => {
     const clock = new TestClock();
-    const key = TokenCipher.generateKey('2026-03');
     let harness: AuthorizationRequestRepositoryHarness;
     let raw: Collection<Document>;
     let requests: AuthorizationRequestRepository;
     let counter = 0;
 
-    const request = (overrides: Partial<PendingAuthorization> = {}): PendingAuthorization => {
+    const state = (): string => {
       counter += 1;
-      return {
-        state: `state-${counter}-Yx9Qe1mTr4VzP0cLwK7sB2hN5jD8fG3a`,
-        codeVerifier: `verifier-${counter}-9fKq2LmZp7XwR4tV1yB6nC3hJ8dS0gA5eU`,
-        loginHint: 'ada.lovelace@example.com',
-        expiresAt: new Date(clock.now().getTime() + TEN_MINUTES),
-        ...overrides,
-      };
+      return `state-${counter}-Yx9Qe1mTr4VzP0cLwK7sB2hN5jD8fG3a`;
     };
+    const expiry = () => new Date(clock.now().getTime() + TEN_MINUTES);
 
     beforeAll(async () => {
       harness = await setup();
@@ -57,89 +43,51 @@ export function authorizationRequestRepositoryContract(
     beforeEach(async () => {
       await raw.deleteMany({});
       clock.set(TestClock.aheadOfWallClock());
-      requests = harness.create({ keys: [key], now: clock.now });
+      requests = harness.create({ now: clock.now });
       await requests.ensureIndexes();
     });
 
-    it('gives the request back once for its state; the second time the state is unknown', async () => {
-      const saved = request();
-      await requests.save(saved);
+    it('records the first use of a state and refuses every later one', async () => {
+      const used = state();
 
-      expect(await requests.consume(saved.state)).toEqual(saved);
-      expect(await requests.consume(saved.state)).toBeNull();
-      expect(await raw.countDocuments({})).toBe(0);
-    });
-
-    it('keeps a request without a login hint as such', async () => {
-      const saved = request({ loginHint: null });
-      await requests.save(saved);
-
-      expect(await requests.consume(saved.state)).toEqual(saved);
-    });
-
-    it('answers null for a state it never issued', async () => {
-      await requests.save(request());
-
-      expect(await requests.consume('a-state-nobody-issued')).toBeNull();
+      expect(await requests.recordUse(used, expiry())).toBe(true);
+      expect(await requests.recordUse(used, expiry())).toBe(false);
       expect(await raw.countDocuments({})).toBe(1);
     });
 
-    it('lets exactly one of many concurrent exchanges consume a state', async () => {
-      const saved = request();
-      await requests.save(saved);
-
-      const results = await Promise.all(Array.from({ length: 8 }, () => requests.consume(saved.state)));
-
-      expect(results.filter((result) => result !== null)).toEqual([saved]);
+    it('records the uses of different states apart', async () => {
+      expect(await requests.recordUse(state(), expiry())).toBe(true);
+      expect(await requests.recordUse(state(), expiry())).toBe(true);
+      expect(await raw.countDocuments({})).toBe(2);
     });
 
-    it('refuses an expired request, and removes it, although the TTL sweep has not run', async () => {
-      const saved = request();
-      await requests.save(saved);
-      clock.advance(TEN_MINUTES);
+    it('lets exactly one of many concurrent uses of a state through, across instances', async () => {
+      const used = state();
+      const other = harness.create({ now: clock.now });
 
-      expect(await requests.consume(saved.state)).toBeNull();
-      expect(await raw.countDocuments({})).toBe(0);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? requests : other).recordUse(used, expiry())),
+      );
+
+      expect(results.filter((result) => result)).toHaveLength(1);
+      expect(await raw.countDocuments({})).toBe(1);
     });
 
-    it('stores neither the state nor the PKCE verifier in clear', async () => {
-      const saved = request();
-      await requests.save(saved);
+    it('stores the state only as a hash, and keeps the marker at least until the state expires', async () => {
+      const used = state();
+      const expiresAt = expiry();
+      await requests.recordUse(used, expiresAt);
 
       const documents = await raw.find({}).toArray();
       expect(documents).toHaveLength(1);
-      expect(rawDocumentContains(documents[0]!, saved.state)).toBe(false);
-      expect(rawDocumentContains(documents[0]!, saved.codeVerifier)).toBe(false);
-      expect(documents[0]).toMatchObject({ loginHint: saved.loginHint, expiresAt: saved.expiresAt });
-    });
-
-    it('treats a request whose verifier no longer decrypts (key removed) as unknown', async () => {
-      const saved = request();
-      await requests.save(saved);
-      const afterKeyLoss = harness.create({ keys: [TokenCipher.generateKey('2026-04')], now: clock.now });
-
-      expect(await afterKeyLoss.consume(saved.state)).toBeNull();
-      expect(await raw.countDocuments({})).toBe(0);
-    });
-
-    it('does not accept a verifier moved into another request', async () => {
-      const victim = request({ loginHint: 'victim@example.com' });
-      const attacker = request({ loginHint: 'attacker@example.com' });
-      await requests.save(victim);
-      await requests.save(attacker);
-      const victims = await raw.findOne({ loginHint: 'victim@example.com' });
-      await raw.updateOne(
-        { loginHint: 'attacker@example.com' },
-        { $set: { codeVerifier: victims?.['codeVerifier'] } },
-      );
-
-      expect(await requests.consume(attacker.state)).toBeNull();
-      expect(await requests.consume(victim.state)).toEqual(victim);
+      expect(rawDocumentContains(documents[0]!, used)).toBe(false);
+      expect((documents[0]!['expiresAt'] as Date).getTime()).toBeGreaterThanOrEqual(expiresAt.getTime());
+      expect(documents[0]!['usedAt']).toEqual(clock.now());
     });
 
     it('creates a TTL index on expiry, idempotently', async () => {
       await requests.ensureIndexes();
-      await harness.create({ keys: [key], now: clock.now }).ensureIndexes();
+      await harness.create({ now: clock.now }).ensureIndexes();
 
       const indexes = await raw.listIndexes().toArray();
       expect(indexes).toContainEqual(

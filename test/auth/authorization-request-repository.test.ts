@@ -1,5 +1,4 @@
 import { MongoAuthorizationRequestRepository } from '../../src/auth/mongo-authorization-request.repository';
-import { TokenCipher } from '../../src/credentials/token-cipher';
 import { connectMongoTarget } from '../support/mongo-target';
 import { authorizationRequestRepositoryContract } from './authorization-request-repository.contract';
 
@@ -8,8 +7,7 @@ authorizationRequestRepositoryContract('MongoAuthorizationRequestRepository', as
   return {
     db: target.db,
     collectionName: 'authorizationRequests',
-    create: ({ keys, now }) =>
-      new MongoAuthorizationRequestRepository(target.db, new TokenCipher(keys), { now }),
+    create: ({ now }) => new MongoAuthorizationRequestRepository(target.db, { now }),
     close: () => target.close(),
   };
 });

@@ -7,7 +7,7 @@ import { CLIENT, errorCodes, Harness, type GraphQLResponse } from '../support/ha
 
 const IDS = 'query { messages(first: 5) { edges { node { id } } } }';
 const EXCHANGE =
-  'mutation Exchange($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken } }';
+  'mutation Exchange($code: String!, $state: String!, $requestSecret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken } }';
 const WRONG_SECRET = 'a-secret-the-gateway-was-not-given';
 const UNAVAILABLE = 'Gmail is unavailable right now; try again shortly.';
 const FIX_SECRET =
@@ -98,12 +98,12 @@ describe('a wrong client secret', () => {
   it('answers UPSTREAM_UNAVAILABLE, not CODE_EXCHANGE_FAILED, to a sign-in, logs the fault and stores nothing', async () => {
     const user = h.emulator.addUser({ email: `newcomer-${++users}@example.com` });
     h.emulator.nextConsent({ email: user.email });
-    const { code, state } = await h.consent({ loginHint: user.email });
+    const { code, state, requestSecret } = await h.consent({ loginHint: user.email });
     h.emulator.setClientSecret(CLIENT.clientId, WRONG_SECRET);
     const from = h.logLines.length;
     h.emulator.clearRequests();
 
-    const response = await h.graphql(EXCHANGE, { code, state });
+    const response = await h.graphql(EXCHANGE, { code, state, requestSecret });
     expect(errorCodes(response)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(response.body.errors![0]!.message).toBe('Google is unavailable right now; try again shortly.');
     expect(h.emulator.count('token', (r) => r.grantType === 'authorization_code' && r.status === 401)).toBe(
@@ -120,9 +120,9 @@ describe('a wrong client secret', () => {
   });
 
   it('still answers CODE_EXCHANGE_FAILED for a code Google refuses with invalid_grant, logging no operator fault', async () => {
-    const { state } = await h.consent();
+    const { state, requestSecret } = await h.consent();
     const from = h.logLines.length;
-    const response = await h.graphql(EXCHANGE, { code: 'forged', state });
+    const response = await h.graphql(EXCHANGE, { code: 'forged', state, requestSecret });
     expect(errorCodes(response)).toEqual(['CODE_EXCHANGE_FAILED']);
     expect(errorLinesSince(from)).toEqual([]);
   });
@@ -162,10 +162,10 @@ describe('the token endpoint refusing the OAuth client', () => {
   );
 
   it('answers UPSTREAM_UNAVAILABLE to a sign-in whose code exchange is answered deleted_client', async () => {
-    const { code, state } = await h.consent();
+    const { code, state, requestSecret } = await h.consent();
     const from = h.logLines.length;
     h.emulator.injectFault('token', GOOGLE_FAULTS.deletedClient);
-    const response = await h.graphql(EXCHANGE, { code, state });
+    const response = await h.graphql(EXCHANGE, { code, state, requestSecret });
     expect(errorCodes(response)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(errorLinesSince(from)).toEqual([expect.objectContaining({ operatorFault: 'deleted_client' })]);
   });

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { AuthorizationStateCodec } from '../../src/auth/authorization-state';
 import { MongoCredentialRepository } from '../../src/credentials/mongo-credential.repository';
-import { TokenCipher, type EncryptedValue } from '../../src/credentials/token-cipher';
+import { TokenCipher } from '../../src/credentials/token-cipher';
 import { errorCodes, eventually, Harness, type GraphQLResponse } from '../support/harness';
 
-const EXCHANGE = `mutation SignIn($code: String!, $state: String!) {
-  exchangeCode(code: $code, state: $state) { sessionToken viewer { id } }
+const EXCHANGE = `mutation SignIn($code: String!, $state: String!, $requestSecret: String!) {
+  exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken viewer { id } }
 }`;
 const PAGE = '{ messages(first: 5) { edges { node { id subject from date snippet labelIds } } } }';
 
@@ -14,20 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 
-/** The PKCE verifier the gateway stored for a state, read the way only the gateway can (with its key). */
-async function storedVerifier(state: string): Promise<string> {
-  const id = createHash('sha256').update(state).digest('hex');
-  const raw = await h.db
-    .collection<{ _id: string; codeVerifier: EncryptedValue }>('authorizationRequests')
-    .findOne({ _id: id });
-  return new TokenCipher(h.encryptionKeys).decrypt(
-    raw!.codeVerifier,
-    `authorizationRequest.codeVerifier:${id}`,
-  );
+/** The PKCE verifier sealed into a state, read the way only the gateway can (with its keys). */
+function sealedVerifier(state: string): string {
+  return new AuthorizationStateCodec(h.encryptionKeys, randomBytes).open(state, new Date())!.codeVerifier;
 }
 
 describe('secrets', () => {
-  it('never logs or returns a token, code or PKCE verifier, except the session token once', async () => {
+  it('never logs or returns a token, code, PKCE verifier or request secret, except the session token once', async () => {
     const responses: GraphQLResponse[] = [];
     const call = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
       const response = await h.graphql(query, variables, token ? { token } : {});
@@ -38,7 +32,7 @@ describe('secrets', () => {
     const user = h.emulator.addUser({ email: 'secretive@example.com' });
     h.emulator.nextConsent({ email: user.email });
     const first = await h.consent({ loginHint: user.email });
-    const verifier = await storedVerifier(first.state);
+    const verifier = sealedVerifier(first.state);
     const signIn = await h.graphql<{ exchangeCode: { sessionToken: string } }>(EXCHANGE, first);
     const sessionToken = signIn.body.data!.exchangeCode.sessionToken;
 
@@ -57,7 +51,7 @@ describe('secrets', () => {
     await call(EXCHANGE, first);
     const second = await h.consent({ loginHint: user.email });
     // Replaying a code makes Google revoke what it issued, as the real one does: the grant is gone after this.
-    await call(EXCHANGE, { code: first.code, state: second.state });
+    await call(EXCHANGE, { ...second, code: first.code });
     h.emulator.expireAccessTokens(user.id);
     const revoked = await call(PAGE, {}, sessionToken);
     expect(errorCodes(revoked)).toEqual(['CREDENTIALS_REVOKED']);
@@ -66,6 +60,7 @@ describe('secrets', () => {
     const secrets = {
       code: first.code,
       verifier,
+      requestSecret: first.requestSecret,
       sessionToken,
       refreshToken: issued!.refreshToken!,
       accessToken: issued!.accessToken!,
@@ -81,5 +76,12 @@ describe('secrets', () => {
       expect({ name, inResponses: bodies.includes(secret) }).toEqual({ name, inResponses: false });
     }
     expect(JSON.stringify(signIn.body)).toContain(sessionToken);
+    // The request secrets that errors hand out with their consent URLs are for the client only, never the log.
+    const handedOut = responses.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.requestSecret));
+    expect(handedOut.length).toBeGreaterThan(0);
+    for (const secret of handedOut) {
+      expect(secret).toEqual(expect.stringMatching(/^[A-Za-z0-9_-]{43}$/));
+      expect(logs.includes(String(secret))).toBe(false);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { OAuth2Client } from 'google-auth-library';
 import { MongoCredentialRepository } from '../../src/credentials/mongo-credential.repository';
 import { TokenCipher } from '../../src/credentials/token-cipher';
@@ -11,8 +12,10 @@ import {
 } from '../support/harness';
 
 const GMAIL = 'https://www.googleapis.com/auth/gmail.readonly';
-const EXCHANGE = `mutation SignIn($code: String!, $state: String!) {
-  exchangeCode(code: $code, state: $state) { sessionToken viewer { id email status grantedScopes } }
+const EXCHANGE = `mutation SignIn($code: String!, $state: String!, $requestSecret: String!) {
+  exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) {
+    sessionToken viewer { id email status grantedScopes }
+  }
 }`;
 
 let h: Harness;
@@ -30,23 +33,37 @@ function repository(): MongoCredentialRepository {
   return new MongoCredentialRepository(h.db, new TokenCipher(h.encryptionKeys));
 }
 
-/** The error's consent URL must be usable right now: the emulator consents and redirects with a code. */
+/**
+ * The error's consent URL must be usable right now: the emulator consents and redirects with a code, and the
+ * error's request secret completes that sign-in. Returns the URL; the sign-in it completes is `signedIn`.
+ */
 async function expectWorkingConsentUrl(response: GraphQLResponse, code: string) {
   expect(errorCodes(response)).toEqual([code]);
-  const url = new URL(String(response.body.errors?.[0]?.extensions?.authorizationUrl));
+  const extensions = response.body.errors?.[0]?.extensions;
+  const url = new URL(String(extensions?.authorizationUrl));
   expect(url.origin + url.pathname).toBe(h.emulator.endpoints.authUrl);
+  const requestSecret = String(extensions?.requestSecret);
+  expect(Buffer.from(requestSecret, 'base64url').length).toBeGreaterThanOrEqual(32);
+  expect(url.href).not.toContain(requestSecret);
   const redirect = await followConsent(url.href);
   expect(redirect.origin + redirect.pathname).toBe(REDIRECT_URI);
   expect(redirect.searchParams.get('code')).toBeTruthy();
   expect(redirect.searchParams.get('state')).toBe(url.searchParams.get('state'));
-  return url;
+  return Object.assign(url, {
+    signIn: () =>
+      h.graphql(EXCHANGE, {
+        code: redirect.searchParams.get('code'),
+        state: redirect.searchParams.get('state'),
+        requestSecret,
+      }),
+  });
 }
 
 describe('authorizationUrl', () => {
-  it('returns a Google consent URL with offline access, PKCE S256 and a fresh 256-bit state', async () => {
-    const response = await h.graphql<{ authorizationUrl: { url: string; state: string; expiresAt: string } }>(
-      '{ authorizationUrl(loginHint: "someone@example.com") { url state expiresAt } }',
-    );
+  it('returns a Google consent URL with offline access, PKCE S256, a sealed state and a 256-bit request secret kept out of the URL', async () => {
+    const response = await h.graphql<{
+      authorizationUrl: { url: string; state: string; requestSecret: string; expiresAt: string };
+    }>('{ authorizationUrl(loginHint: "someone@example.com") { url state requestSecret expiresAt } }');
     const request = response.body.data!.authorizationUrl;
     const url = new URL(request.url);
     expect(url.origin + url.pathname).toBe(h.emulator.endpoints.authUrl);
@@ -59,11 +76,16 @@ describe('authorizationUrl', () => {
       login_hint: 'someone@example.com',
       state: request.state,
       code_challenge_method: 'S256',
-      prompt: 'consent',
     });
+    // Anonymous: Google decides whether to show its consent screen (see the enumeration probe below).
+    expect(url.searchParams.has('prompt')).toBe(false);
     expect(url.searchParams.get('scope')?.split(' ')).toContain(GMAIL);
     expect(url.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(request.state, 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(request.requestSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(request.requestSecret, 'base64url').length).toBe(32);
+    expect(request.url).not.toContain(request.requestSecret);
+    expect(request.state).not.toContain(request.requestSecret);
     const expiresIn = Date.parse(request.expiresAt) - clock.getTime();
     expect(expiresIn).toBe(10 * 60 * 1000);
   });
@@ -77,13 +99,30 @@ describe('authorizationUrl', () => {
     expect(urlA.searchParams.get('code_challenge')).not.toBe(urlB.searchParams.get('code_challenge'));
   });
 
-  it('leaves the consent screen to Google for a user whose ACTIVE credential holds a refresh token', async () => {
+  it('answers the enumeration probe with the same URL shape for a known and an unknown address', async () => {
     const user = h.emulator.addUser({ email: 'returning@example.com' });
     await h.signIn(user.email);
-    const response = await h.graphql<{ authorizationUrl: { url: string } }>(
-      '{ authorizationUrl(loginHint: "Returning@Example.com") { url } }',
-    );
-    expect(new URL(response.body.data!.authorizationUrl.url).searchParams.has('prompt')).toBe(false);
+    const shape = async (hint: string) => {
+      const response = await h.graphql<{ authorizationUrl: { url: string; state: string } }>(
+        'query($h: String) { authorizationUrl(loginHint: $h) { url state } }',
+        { h: hint },
+      );
+      const request = response.body.data!.authorizationUrl;
+      const params = Object.fromEntries(new URL(request.url).searchParams);
+      const { state, code_challenge: challenge, login_hint: hint_, ...rest } = params;
+      expect({ state, challenge, hint_ }).toEqual({
+        state: request.state,
+        challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+        hint_: hint,
+      });
+      return { params: rest, stateLength: request.state.length };
+    };
+    // Two addresses of one length: the sealed state's length follows the hint's, and only that.
+    const known = await shape('returning@example.com');
+    const unknown = await shape('strangers@example.com');
+    expect(await h.db.collection('credentials').countDocuments({ email: 'returning@example.com' })).toBe(1);
+    expect(unknown).toEqual(known);
+    expect(known.params).not.toHaveProperty('prompt');
   });
 
   it('rejects an oversize or control-character loginHint with BAD_USER_INPUT', async () => {
@@ -98,13 +137,13 @@ describe('authorizationUrl', () => {
 
 describe('exchangeCode', () => {
   it('signs in: stores the credential, returns a session token once, and viewer works with it', async () => {
-    const { code, state } = await h.consent();
+    const { code, state, requestSecret } = await h.consent();
     const response = await h.graphql<{
       exchangeCode: {
         sessionToken: string;
         viewer: { id: string; email: string; status: string; grantedScopes: string[] };
       };
-    }>(EXCHANGE, { code, state });
+    }>(EXCHANGE, { code, state, requestSecret });
     const payload = response.body.data!.exchangeCode;
     expect(payload.viewer).toMatchObject({
       id: h.emulator.demoUser.id,
@@ -135,20 +174,23 @@ describe('exchangeCode', () => {
   });
 
   it('answers INVALID_STATE with a working consent URL for an unknown state', async () => {
-    const { code } = await h.consent();
-    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, { code, state: 'not-a-state' }), 'INVALID_STATE');
+    const { code, requestSecret } = await h.consent();
+    await expectWorkingConsentUrl(
+      await h.graphql(EXCHANGE, { code, state: 'not-a-state', requestSecret }),
+      'INVALID_STATE',
+    );
   });
 
   it('answers INVALID_STATE when a state is replayed', async () => {
-    const { code, state } = await h.consent();
-    expect(errorCodes(await h.graphql(EXCHANGE, { code, state }))).toEqual([]);
-    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, { code, state }), 'INVALID_STATE');
+    const consented = await h.consent();
+    expect(errorCodes(await h.graphql(EXCHANGE, consented))).toEqual([]);
+    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, consented), 'INVALID_STATE');
   });
 
   it('answers INVALID_STATE when the state expired (after 10 minutes)', async () => {
-    const { code, state } = await h.consent();
+    const consented = await h.consent();
     clock = new Date(clock.getTime() + 10 * 60 * 1000 + 1);
-    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, { code, state }), 'INVALID_STATE');
+    await expectWorkingConsentUrl(await h.graphql(EXCHANGE, consented), 'INVALID_STATE');
   });
 
   it('answers CODE_EXCHANGE_FAILED with a working consent URL when a code is replayed', async () => {
@@ -156,15 +198,15 @@ describe('exchangeCode', () => {
     expect(errorCodes(await h.graphql(EXCHANGE, first))).toEqual([]);
     const second = await h.consent();
     await expectWorkingConsentUrl(
-      await h.graphql(EXCHANGE, { code: first.code, state: second.state }),
+      await h.graphql(EXCHANGE, { ...second, code: first.code }),
       'CODE_EXCHANGE_FAILED',
     );
   });
 
   it('answers CODE_EXCHANGE_FAILED for a forged code', async () => {
-    const { state } = await h.consent();
+    const consented = await h.consent();
     await expectWorkingConsentUrl(
-      await h.graphql(EXCHANGE, { code: 'forged', state }),
+      await h.graphql(EXCHANGE, { ...consented, code: 'forged' }),
       'CODE_EXCHANGE_FAILED',
     );
   });
@@ -172,11 +214,8 @@ describe('exchangeCode', () => {
   it('answers INSUFFICIENT_SCOPE with a prompt=consent URL when the user unticks Gmail', async () => {
     const user = h.emulator.addUser({ email: 'unticker@example.com' });
     h.emulator.nextConsent({ email: user.email, deniedScopes: [GMAIL] });
-    const { code, state } = await h.consent({ loginHint: user.email });
-    const url = await expectWorkingConsentUrl(
-      await h.graphql(EXCHANGE, { code, state }),
-      'INSUFFICIENT_SCOPE',
-    );
+    const consented = await h.consent({ loginHint: user.email });
+    const url = await expectWorkingConsentUrl(await h.graphql(EXCHANGE, consented), 'INSUFFICIENT_SCOPE');
     expect(url.searchParams.get('prompt')).toBe('consent');
     expect(await repository().findById(user.id)).toBeNull();
   });
@@ -207,17 +246,18 @@ describe('exchangeCode', () => {
     await h.db.collection('credentials').deleteOne({ _id: stranger.id as never });
 
     h.emulator.nextConsent({ email: stranger.email });
-    const { code, state } = await h.consent({ loginHint: known.email });
-    const response = await h.graphql(EXCHANGE, { code, state });
+    const consented = await h.consent({ loginHint: known.email });
+    const response = await h.graphql(EXCHANGE, consented);
     const url = await expectWorkingConsentUrl(response, 'NO_REFRESH_TOKEN');
     expect(url.searchParams.get('prompt')).toBe('consent');
     expect(url.searchParams.get('login_hint')).toBe(stranger.email);
     expect(await repository().findById(stranger.id)).toBeNull();
   });
 
-  it('makes a NEEDS_REAUTHORIZATION credential ACTIVE again on a new consent', async () => {
+  it('makes a NEEDS_REAUTHORIZATION credential ACTIVE again on a new consent after Google dropped the grant', async () => {
     const user = h.emulator.addUser({ email: 'lapsed@example.com' });
     await h.signIn(user.email);
+    h.emulator.revokeGrant(user.id);
     await repository().markNeedsReauthorization(user.id, 'REFRESH_TOKEN_REVOKED');
     const { token, viewer } = await h.signIn(user.email);
     expect(viewer.id).toBe(user.id);
@@ -225,6 +265,25 @@ describe('exchangeCode', () => {
       viewer: { status: 'ACTIVE' },
     });
     expect((await repository().findById(user.id))?.refreshToken).toEqual(expect.any(String));
+  });
+
+  it('asks for consent through NO_REFRESH_TOKEN when the grant still lives at Google but the stored refresh token is gone', async () => {
+    const user = h.emulator.addUser({ email: 'halfway@example.com' });
+    await h.signIn(user.email);
+    await repository().markNeedsReauthorization(user.id, 'DECRYPTION_FAILED');
+    // An anonymous consent URL does not know this (it must not), so Google sends no refresh token this time.
+    h.emulator.nextConsent({ email: user.email });
+    const consented = await h.consent({ loginHint: user.email });
+    h.emulator.nextConsent({ email: user.email });
+    const url = await expectWorkingConsentUrl(await h.graphql(EXCHANGE, consented), 'NO_REFRESH_TOKEN');
+    expect(url.searchParams.get('prompt')).toBe('consent');
+
+    const again = await url.signIn();
+    expect(errorCodes(again)).toEqual([]);
+    expect(await repository().findById(user.id)).toMatchObject({
+      status: 'ACTIVE',
+      refreshToken: expect.any(String),
+    });
   });
 
   it('leaves exactly one credential, with working tokens, after two concurrent exchanges for one user', async () => {
@@ -248,11 +307,14 @@ describe('exchangeCode', () => {
   });
 
   it('rejects an empty or oversize code with BAD_USER_INPUT, and an oversize state as INVALID_STATE', async () => {
-    expect(errorCodes(await h.graphql(EXCHANGE, { code: '', state: 's' }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await h.graphql(EXCHANGE, { code: 'c'.repeat(5000), state: 's' }))).toEqual([
+    const secret = { requestSecret: 'r' };
+    expect(errorCodes(await h.graphql(EXCHANGE, { code: '', state: 's', ...secret }))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    expect(errorCodes(await h.graphql(EXCHANGE, { code: 'c', state: 's'.repeat(5000) }))).toEqual([
+    expect(errorCodes(await h.graphql(EXCHANGE, { code: 'c'.repeat(5000), state: 's', ...secret }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await h.graphql(EXCHANGE, { code: 'c', state: 's'.repeat(5000), ...secret }))).toEqual([
       'INVALID_STATE',
     ]);
   });
@@ -268,16 +330,18 @@ describe('stored credentials', () => {
     expect(raw).not.toContain(credential!.accessToken);
   });
 
-  it('keeps sessions and pending states only as hashes', async () => {
-    const { token } = await h.signIn();
-    const pending = await h.graphql<{ authorizationUrl: { state: string } }>(
-      '{ authorizationUrl { state } }',
-    );
-    const state = pending.body.data!.authorizationUrl.state;
+  it('keeps sessions and used states only as hashes, and never the request secret', async () => {
+    const consented = await h.consent();
+    const signIn = await h.graphql<{ exchangeCode: { sessionToken: string } }>(EXCHANGE, consented);
+    const token = signIn.body.data!.exchangeCode.sessionToken;
     const sessions = JSON.stringify(await h.db.collection('sessions').find().toArray());
-    const requests = JSON.stringify(await h.db.collection('authorizationRequests').find().toArray());
+    const requests = await h.db.collection('authorizationRequests').find().toArray();
     expect(sessions).not.toContain(token);
     expect(sessions).not.toContain(token.slice(3));
-    expect(requests).not.toContain(state);
+    expect(requests.map((r) => r._id)).toContain(createHash('sha256').update(consented.state).digest('hex'));
+    for (const secret of [consented.state, consented.requestSecret, consented.code]) {
+      expect(JSON.stringify(requests)).not.toContain(secret);
+      expect(sessions).not.toContain(secret);
+    }
   });
 });

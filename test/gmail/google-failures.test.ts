@@ -7,7 +7,7 @@ import { errorCodes, followConsent, Harness, REDIRECT_URI, type GraphQLResponse 
 
 const IDS = 'query { messages(first: 5) { edges { node { id } } } }';
 const EXCHANGE =
-  'mutation Exchange($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { email } } }';
+  'mutation Exchange($code: String!, $state: String!, $requestSecret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken viewer { email } } }';
 
 let h: Harness;
 beforeAll(async () => {
@@ -89,7 +89,11 @@ describe('400 failedPrecondition "Mail service not enabled"', () => {
     expect(redirect.searchParams.get('state')).toBe(url.searchParams.get('state'));
     const exchanged = await h.graphql<{ exchangeCode: { sessionToken: string; viewer: { email: string } } }>(
       EXCHANGE,
-      { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') },
+      {
+        code: redirect.searchParams.get('code'),
+        state: redirect.searchParams.get('state'),
+        requestSecret: error.extensions!.requestSecret,
+      },
     );
     expect(errorCodes(exchanged)).toEqual([]);
     expect(exchanged.body.data!.exchangeCode.viewer.email).toBe(other.email);

@@ -253,25 +253,35 @@ const PROBES: Probe[] = [
     name: 'exchangeCode with NUL bytes',
     expected: { status: 200, code: 'INVALID_STATE' },
     headers: JSON_HEADERS,
-    body: gql('mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }', {
-      c: 'a\u0000b',
-      s: '\u0000',
-    }),
+    body: gql(
+      'mutation($c: String!, $s: String!, $r: String!) { exchangeCode(code: $c, state: $s, requestSecret: $r) { sessionToken } }',
+      {
+        c: 'a\u0000b',
+        s: '\u0000',
+        r: '\u0000',
+      },
+    ),
   },
   {
     name: 'exchangeCode with odd Unicode',
     expected: { status: 200, code: 'INVALID_STATE' },
     headers: JSON_HEADERS,
-    body: gql('mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }', {
-      c: '\u202e\ud83d\ude00\ud800',
-      s: '\ufeff',
-    }),
+    body: gql(
+      'mutation($c: String!, $s: String!, $r: String!) { exchangeCode(code: $c, state: $s, requestSecret: $r) { sessionToken } }',
+      {
+        c: '\u202e\ud83d\ude00\ud800',
+        s: '\ufeff',
+        r: '\ud800',
+      },
+    ),
   },
   {
     name: 'exchangeCode without variables',
     expected: { status: 400, code: 'BAD_USER_INPUT' },
     headers: JSON_HEADERS,
-    body: gql('mutation($c: String!, $s: String!) { exchangeCode(code: $c, state: $s) { sessionToken } }'),
+    body: gql(
+      'mutation($c: String!, $s: String!, $r: String!) { exchangeCode(code: $c, state: $s, requestSecret: $r) { sessionToken } }',
+    ),
   },
   {
     name: 'loginHint with NUL',

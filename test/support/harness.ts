@@ -165,7 +165,10 @@ export class Harness {
     return postGraphQL<T>(this.url, query, variables, options);
   }
 
-  /** Asks the gateway for a consent URL and lets the emulator consent: returns the redirect's code and state. */
+  /**
+   * Asks the gateway for a consent URL and lets the emulator consent: returns the redirect's code and state, and
+   * the request secret the browser kept.
+   */
   consent(options: { loginHint?: string } = {}): Promise<Consented> {
     return consentAt(this.url, options);
   }
@@ -193,6 +196,8 @@ export class Harness {
 export type Consented = {
   readonly code: string;
   readonly state: string;
+  /** What the browser kept beside the state (from authorizationUrl), never in a URL. */
+  readonly requestSecret: string;
   readonly authorizationUrl: string;
 };
 
@@ -227,15 +232,17 @@ export async function postGraphQL<T = Record<string, unknown>>(
 
 /**
  * Asks the gateway at `gatewayUrl` for a consent URL and follows it (the emulator must consent without a page:
- * auto mode or a queued decision): the redirect's code and state.
+ * auto mode or a queued decision): the redirect's code and state, and the request secret that came with the URL.
  */
 export async function consentAt(
   gatewayUrl: string,
   options: { loginHint?: string } = {},
 ): Promise<Consented> {
-  const response = await postGraphQL<{ authorizationUrl: { url: string; state: string } }>(
+  const response = await postGraphQL<{
+    authorizationUrl: { url: string; state: string; requestSecret: string };
+  }>(
     gatewayUrl,
-    'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url state } }',
+    'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url state requestSecret } }',
     { hint: options.loginHint ?? null },
   );
   const request = response.body.data?.authorizationUrl;
@@ -244,18 +251,18 @@ export async function consentAt(
   const code = redirect.searchParams.get('code');
   const state = redirect.searchParams.get('state');
   if (code === null || state === null) throw new Error(`consent did not return a code: ${redirect.href}`);
-  return { code, state, authorizationUrl: request.url };
+  return { code, state, requestSecret: request.requestSecret, authorizationUrl: request.url };
 }
 
 /** The whole sign-in over HTTP against any running gateway (a Harness, or dist/src/main.js): consent, exchangeCode. */
 export async function signInAt(gatewayUrl: string, options: { loginHint?: string } = {}): Promise<SignedIn> {
-  const { code, state } = await consentAt(gatewayUrl, options);
+  const { code, state, requestSecret } = await consentAt(gatewayUrl, options);
   const response = await postGraphQL<{
     exchangeCode: { sessionToken: string; viewer: { id: string; email: string } };
   }>(
     gatewayUrl,
-    'mutation SignIn($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { id email } } }',
-    { code, state },
+    'mutation SignIn($code: String!, $state: String!, $secret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $secret) { sessionToken viewer { id email } } }',
+    { code, state, secret: requestSecret },
   );
   const payload = response.body.data?.exchangeCode;
   if (!payload) throw new Error(`exchangeCode failed: ${JSON.stringify(response.body)}`);

@@ -3,20 +3,21 @@ import { h } from './dom';
 import { errorContent } from './error-banner';
 import { gatewayErrorOf } from './gateway-error';
 import { ExchangeCodeDocument } from './generated/graphql';
-import { saveSessionToken, takePendingState } from './session-store';
+import { saveSessionToken, takePendingSignIn } from './session-store';
 
 /**
  * `/callback`: Google sends the browser here with `code` and `state` (or `error`). The state must be the one
  * this tab stored before leaving; anything else is not our sign-in (a forged or replayed link), so it is not
- * exchanged.
+ * exchanged. The request secret stored beside it goes to `exchangeCode`: without it the gateway refuses the
+ * state, whoever else holds this URL.
  */
 export const callbackPage: Page = ({ client, root, navigate }) => {
   const params = new URLSearchParams(window.location.search);
   const code = params.get('code');
   const state = params.get('state');
   const denied = params.get('error');
-  const expected = takePendingState();
-  const ours = code !== null && state !== null && state === expected;
+  const pending = takePendingSignIn();
+  const ours = code !== null && state !== null && pending !== null && state === pending.state;
   // A code this tab exchanges is single-use and must not stay in the address bar, the history or a bookmark.
   // One it did not start is left where it is: someone signing in with curl or Apollo Sandbox copies it from there.
   if (ours || denied !== null) window.history.replaceState(null, '', '/callback');
@@ -49,15 +50,18 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
     fail(denied === 'access_denied' ? 'You cancelled the sign-in at Google.' : `Google answered: ${denied}.`);
   } else if (code === null || state === null) {
     fail('This page expects a sign-in response from Google, and this is not one.');
-  } else if (!ours) {
+  } else if (!ours || pending === null) {
     fail(
       'This sign-in response does not match a sign-in started in this tab, so it was not used. ' +
-        'If you started it with curl or Apollo Sandbox, pass the code and state from the address bar to ' +
-        'exchangeCode there; otherwise start again here.',
+        'If you started it with curl or Apollo Sandbox, pass the code and state from the address bar, with the ' +
+        'requestSecret authorizationUrl gave you, to exchangeCode there; otherwise start again here.',
     );
   } else {
     client
-      .mutate({ mutation: ExchangeCodeDocument, variables: { code, state } })
+      .mutate({
+        mutation: ExchangeCodeDocument,
+        variables: { code, state, requestSecret: pending.requestSecret },
+      })
       .then(async ({ data }) => {
         if (data === undefined || data === null) throw new Error('The gateway returned no session.');
         saveSessionToken(data.exchangeCode.sessionToken);

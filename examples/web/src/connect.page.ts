@@ -3,7 +3,7 @@ import { h } from './dom';
 import { errorContent } from './error-banner';
 import { gatewayErrorOf } from './gateway-error';
 import { AuthorizationUrlDocument } from './generated/graphql';
-import { rememberPendingState } from './session-store';
+import { rememberPendingSignIn } from './session-store';
 
 /** Signed out: one button that starts Google's consent flow. */
 export const connectPage: Page = ({ client, root }) => {
@@ -18,10 +18,11 @@ export const connectPage: Page = ({ client, root }) => {
     button.disabled = true;
     alert.replaceChildren();
     try {
-      // A fresh consent URL (and one-time state) per click: never from the cache.
+      // A fresh consent URL (one-time state and request secret) per click: never from the cache.
       const { data } = await client.query({ query: AuthorizationUrlDocument, fetchPolicy: 'no-cache' });
       if (data === undefined) throw new Error('The gateway returned no consent URL.');
-      rememberPendingState(data.authorizationUrl.state);
+      const { state, requestSecret } = data.authorizationUrl;
+      rememberPendingSignIn({ state, requestSecret });
       window.location.assign(data.authorizationUrl.url);
     } catch (error) {
       alert.replaceChildren(...errorContent(gatewayErrorOf(error)));

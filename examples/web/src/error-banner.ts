@@ -1,6 +1,6 @@
 import { h } from './dom';
 import type { GatewayError } from './gateway-error';
-import { rememberStateOf } from './session-store';
+import { rememberSignInOf } from './session-store';
 
 /**
  * The gateway's error rule, as a user sees it: a readable message, and when the error carries
@@ -8,7 +8,9 @@ import { rememberStateOf } from './session-store';
  */
 export function errorContent(error: GatewayError): Node[] {
   const nodes: Node[] = [h('p', {}, describe(error))];
-  if (error.authorizationUrl !== undefined) nodes.push(reconnectLink(error.authorizationUrl));
+  if (error.authorizationUrl !== undefined && error.requestSecret !== undefined) {
+    nodes.push(reconnectLink(error.authorizationUrl, error.requestSecret));
+  }
   return nodes;
 }
 
@@ -35,11 +37,12 @@ function describe(error: GatewayError): string {
   }
 }
 
-function reconnectLink(url: string): HTMLAnchorElement {
+function reconnectLink(url: string, requestSecret: string): HTMLAnchorElement {
   const link = h('a', { href: url, class: 'button primary', 'data-testid': 'reconnect-link' }, 'Reconnect');
-  // The callback page only accepts the state of a sign-in this tab started: remember the one in this URL
-  // before the browser follows it (a middle click opens a tab that starts with a copy of sessionStorage).
-  const remember = () => rememberStateOf(url);
+  // The callback page only accepts the state of a sign-in this tab started: remember the one in this URL, and
+  // its secret, before the browser follows it (a middle click opens a tab that starts with a copy of
+  // sessionStorage).
+  const remember = () => rememberSignInOf(url, requestSecret);
   link.addEventListener('click', remember);
   link.addEventListener('auxclick', remember);
   return link;

@@ -7,25 +7,34 @@ export interface GatewayError {
   readonly message: string;
   /** Present on errors that a new consent fixes: send the user there. */
   readonly authorizationUrl: string | undefined;
+  /** The secret the callback must send with that URL's state (kept in sessionStorage, never in a URL). */
+  readonly requestSecret: string | undefined;
 }
 
-/** Reads the gateway's error contract (`extensions.code`, `extensions.authorizationUrl`) off any failure. */
+/**
+ * Reads the gateway's error contract (`extensions.code`, `extensions.authorizationUrl` and its
+ * `extensions.requestSecret`) off any failure.
+ */
 export function gatewayErrorOf(error: unknown): GatewayError {
   const errors = graphQLErrorsOf(error);
   const first = errors.find((e) => typeof e.extensions?.['authorizationUrl'] === 'string') ?? errors[0];
   if (first !== undefined) {
     const code = first.extensions?.['code'];
     const url = first.extensions?.['authorizationUrl'];
+    const secret = first.extensions?.['requestSecret'];
+    const bound = typeof url === 'string' && typeof secret === 'string';
     return {
       code: typeof code === 'string' ? code : undefined,
       message: first.message,
-      authorizationUrl: typeof url === 'string' ? url : undefined,
+      authorizationUrl: bound ? url : undefined,
+      requestSecret: bound ? secret : undefined,
     };
   }
   return {
     code: undefined,
     message: error instanceof Error ? error.message : 'Something went wrong.',
     authorizationUrl: undefined,
+    requestSecret: undefined,
   };
 }
 
