@@ -54,14 +54,18 @@ describe('google emulator: state file', () => {
     expect(second.count('token', (r) => r.grantType === 'refresh_token' && r.status === 200)).toBe(1);
   });
 
-  it('forgets a revoked grant for good: after a restart its refresh token answers invalid_grant', async () => {
+  it('remembers a revocation made after a restart: the next restart answers invalid_grant to its refresh token', async () => {
     const first = await start();
     const user = freshUser(first);
     const tokens = await signIn(oauthClient(first), { loginHint: user.email });
-    first.revokeGrant(user.email);
-
     const second = await restart(first);
-    const client = oauthClient(second);
+    const before = oauthClient(second);
+    before.setCredentials({ refresh_token: tokens.refresh_token! });
+    expect((await before.getAccessToken()).token).toEqual(expect.any(String));
+    second.revokeGrant(user.email);
+
+    const third = await restart(second);
+    const client = oauthClient(third);
     client.setCredentials({ refresh_token: tokens.refresh_token! });
     const refused = await failure(client.getAccessToken());
     expect(refused.status).toBe(400);

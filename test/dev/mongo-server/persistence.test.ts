@@ -87,15 +87,21 @@ describe('mongo-server: persistence (dataFile)', () => {
     },
   );
 
-  itWithOwnServer('drops what was dropped: a dropped database does not come back', async () => {
-    const first = await open();
-    await first.db.collection<TestDoc>('gone').insertOne({ _id: 1 });
-    await first.db.dropDatabase();
-    await first.server.stop();
+  itWithOwnServer(
+    'drops what was dropped: a dropped database does not come back, the others do',
+    async () => {
+      const first = await open();
+      await first.db.collection<TestDoc>('gone').insertOne({ _id: 1 });
+      await first.db.dropDatabase();
+      const other = clients[0]!.db('other');
+      await other.collection<TestDoc>('kept').insertOne({ _id: 2 });
+      await first.server.stop();
 
-    const second = await open();
-    expect(await second.db.listCollections().toArray()).toEqual([]);
-  });
+      const second = await open();
+      expect(await second.db.listCollections().toArray()).toEqual([]);
+      expect(await clients[1]!.db('other').collection('kept').find({}).toArray()).toEqual([{ _id: 2 }]);
+    },
+  );
 
   itWithOwnServer('refuses to start on a file that is not a snapshot, naming the file', async () => {
     writeFileSync(dataFile, 'not bson at all');
