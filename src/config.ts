@@ -64,6 +64,26 @@ export interface GatewayConfig {
   readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
+  /** Local mode only: how the stand-ins are set up. Ignored for whatever is configured for real. */
+  readonly local: LocalModeConfig;
+}
+
+/** Local mode's settings (LOCAL_* and GOOGLE_REDIRECT_URI without a Google client). */
+export interface LocalModeConfig {
+  /**
+   * GOOGLE_REDIRECT_URI when no Google client is configured: the emulator's client accepts it and the gateway
+   * sends it, so a frontend of one's own (e.g. `http://localhost:5173/callback`) receives the code. Null: the
+   * example web client's callback page (or the emulator's own, without the example client).
+   */
+  readonly redirectUri: string | null;
+  /** LOCAL_GOOGLE_PORT: the emulator's port, stable across restarts; 0 picks a free one. */
+  readonly googlePort: number;
+  /**
+   * LOCAL_DATA_DIR: the folder keeping local mode's data across restarts (the embedded store's contents, the
+   * generated encryption key, the emulator's grants), as given (relative to the working directory).
+   * @example '.local'
+   */
+  readonly dataDir: string;
 }
 
 export class ConfigError extends Error {
@@ -186,8 +206,16 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }
   }
 
+  const port = integer('PORT', 4000, 0, 65535);
+  // PORT + 1 keeps the emulator's URL (and its redirect URIs) the same from one start to the next; an ephemeral
+  // gateway port (0, tests) gets an ephemeral emulator port.
+  const googlePort = integer('LOCAL_GOOGLE_PORT', port === 0 || port === 65535 ? 0 : port + 1, 0, 65535);
+  if (googlePort !== 0 && googlePort === port) {
+    problems.push(`LOCAL_GOOGLE_PORT must differ from PORT (both are ${port})`);
+  }
+
   const config: GatewayConfig = {
-    port: integer('PORT', 4000, 0, 65535),
+    port,
     production,
     logLevel,
     google,
@@ -198,9 +226,25 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 366 * 24 * 3600),
     metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
     corsOrigins,
+    local: Object.freeze({
+      redirectUri: google === null ? (redirectUri ?? null) : null,
+      googlePort,
+      dataDir: value('LOCAL_DATA_DIR') ?? '.local',
+    }),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/**
+ * Parses a keyring in TOKEN_ENCRYPTION_KEYS's format (e.g. the one local mode keeps in its data folder);
+ * throws {@link ConfigError} naming what is wrong, never the key material.
+ */
+export function parseEncryptionKeys(raw: string): EncryptionKey[] {
+  const problems: string[] = [];
+  const keys = parseKeyring(raw.trim(), problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return keys;
 }
 
 /**

@@ -6,7 +6,6 @@ import { dirname, join } from 'node:path';
 import type { LocalStandIns } from '../dev/local-mode';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, type GatewayConfig } from './config';
-import { TokenCipher } from './credentials/token-cipher';
 import { createLogger, type Logger } from './logger';
 import { connectMongoDB } from './mongodb';
 import { resolveRuntimeConfig } from './runtime-config';
@@ -42,31 +41,41 @@ async function main(): Promise<void> {
 
   const needsGoogle = config.google === null;
   const needsMongo = config.mongodbUri === null;
+  const needsKeys = config.tokenEncryptionKeys === null;
   // With the emulated Google, the example web client (when built) is served at / and its callback page is the
-  // redirect URI; without it, the emulator's own callback page (which shows code and state) is.
+  // redirect URI, unless GOOGLE_REDIRECT_URI names a frontend of one's own; without either, the emulator's own
+  // callback page (which shows code and state) is.
   const webRoot = needsGoogle ? exampleWebRoot() : undefined;
-  // Only local mode loads dev/: production never reaches this import.
+  // Only local mode loads dev/: production never reaches this import (a missing variable stops it in loadConfig).
   const local =
-    needsGoogle || needsMongo
+    needsGoogle || needsMongo || needsKeys
       ? await (
           await import('../dev/local-mode.js')
         ).startLocalStandIns({
           google: needsGoogle,
           mongodb: needsMongo,
-          redirectUris: webRoot ? [`${origin}/callback`, `http://127.0.0.1:${port}/callback`] : [],
+          encryptionKeys: needsKeys,
+          redirectUris: [
+            ...(config.local.redirectUri !== null ? [config.local.redirectUri] : []),
+            ...(webRoot ? [`${origin}/callback`, `http://127.0.0.1:${port}/callback`] : []),
+          ],
+          googlePort: config.local.googlePort,
+          dataDir: config.local.dataDir,
         })
       : undefined;
-
-  const localKey = config.tokenEncryptionKeys === null ? TokenCipher.generateKey('local') : undefined;
-  if (localKey !== undefined) {
+  if (local !== undefined) {
+    logger.info({ dataDir: local.dataDir }, 'local mode keeps its data across restarts in this folder');
+  }
+  if (needsKeys) {
     logger.warn(
-      'TOKEN_ENCRYPTION_KEYS is not set: using a random key; stored tokens will not survive a restart',
+      'TOKEN_ENCRYPTION_KEYS is not set: using the key generated in the local data folder (never in production)',
     );
   }
   const runtime = resolveRuntimeConfig(config, {
     ...(local?.google ? { google: local.google } : {}),
     ...(local?.mongodbUri ? { mongodbUri: local.mongodbUri } : {}),
-    ...(localKey ? { encryptionKeys: [localKey] } : {}),
+    ...(local?.encryptionKeys ? { encryptionKeys: local.encryptionKeys } : {}),
+    // CORS_ORIGINS, when set, replaces these (resolveRuntimeConfig): a frontend of one's own lists its origin.
     corsOrigins: [origin, `http://127.0.0.1:${port}`],
   });
 

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, DEFAULT_SCOPES, GOOGLE_ENDPOINTS, loadConfig } from '../src/config';
+import {
+  ConfigError,
+  DEFAULT_SCOPES,
+  GOOGLE_ENDPOINTS,
+  loadConfig,
+  parseEncryptionKeys,
+} from '../src/config';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const production = {
@@ -35,6 +41,7 @@ describe('loadConfig', () => {
       sessionTtlSeconds: 7 * 24 * 3600,
       metadataCacheMB: 16,
       corsOrigins: null,
+      local: { redirectUri: null, googlePort: 4001, dataDir: '.local' },
     });
     expect(config.scopes).toEqual(DEFAULT_SCOPES);
     expect(Object.isFrozen(config)).toBe(true);
@@ -110,5 +117,44 @@ describe('loadConfig', () => {
     expect(problemsOf({ GOOGLE_CLIENT_ID: 'id' }).join()).toMatch(
       /GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI/,
     );
+  });
+
+  it('reads local mode’s redirect URI, emulator port and data folder, the port defaulting to PORT + 1', () => {
+    expect(
+      loadConfig({
+        GOOGLE_REDIRECT_URI: 'http://localhost:5173/callback',
+        CORS_ORIGINS: 'http://localhost:5173',
+        LOCAL_GOOGLE_PORT: '9099',
+        LOCAL_DATA_DIR: '/tmp/gateway-data',
+      }),
+    ).toMatchObject({
+      google: null,
+      corsOrigins: ['http://localhost:5173'],
+      local: {
+        redirectUri: 'http://localhost:5173/callback',
+        googlePort: 9099,
+        dataDir: '/tmp/gateway-data',
+      },
+    });
+    expect(loadConfig({ PORT: '8080' }).local.googlePort).toBe(8081);
+    // An ephemeral gateway port (tests) gets an ephemeral emulator port.
+    expect(loadConfig({ PORT: '0' }).local.googlePort).toBe(0);
+    // With a real Google client the redirect URI is the client's, not local mode's.
+    expect(loadConfig(production).local.redirectUri).toBeNull();
+  });
+
+  it('refuses an emulator port that is not a port or is the gateway’s own', () => {
+    expect(problemsOf({ LOCAL_GOOGLE_PORT: '70000' }).join()).toContain('LOCAL_GOOGLE_PORT');
+    expect(problemsOf({ PORT: '5000', LOCAL_GOOGLE_PORT: '5000' }).join()).toContain(
+      'LOCAL_GOOGLE_PORT must differ from PORT',
+    );
+  });
+
+  it('parses a keyring kept in a file like TOKEN_ENCRYPTION_KEYS, and names a bad one without its material', () => {
+    const material = randomBytes(32).toString('base64');
+    expect(parseEncryptionKeys(`local:${material}\n`).map((k) => k.id)).toEqual(['local']);
+    const short = randomBytes(8).toString('base64');
+    expect(() => parseEncryptionKeys(`local:${short}`)).toThrow(ConfigError);
+    expect(() => parseEncryptionKeys(`local:${short}`)).not.toThrow(short);
   });
 });

@@ -16,6 +16,7 @@ import { PageTokenCodec } from './page-token';
 import { QuotaMeter } from './quota';
 import { DEFAULT_SEED } from './random';
 import { loggableQuery, RequestLog } from './request-log';
+import { StateFile } from './state-file';
 import type { RequestContext } from './request-context';
 import type {
   ConsentDecision,
@@ -69,6 +70,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
   private readonly gmail: GmailEndpoints;
   private readonly quota: QuotaMeter;
   private readonly load: InFlightCounter;
+  private readonly stateFile: StateFile | undefined;
   readonly projectNumber: string;
   /** Aborts pending latency waits on stop(), so no timer outlives the emulator. */
   private readonly shutdown = new AbortController();
@@ -86,6 +88,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
       codeTtlMs: (options.codeTtlSeconds ?? 600) * 1000,
       rotateRefreshTokens: options.rotateRefreshTokens ?? false,
     });
+    if (options.stateFile !== undefined) {
+      this.stateFile = new StateFile(options.stateFile, this.directory, this.store);
+      this.stateFile.load();
+    }
     this.faults = new FaultInjector(seed);
     this.quota = new QuotaMeter(this.now, options.quota);
     this.load = new InFlightCounter(options.maxConcurrentPerUser);
@@ -169,7 +175,9 @@ class HttpGoogleEmulator implements GoogleEmulator {
   }
 
   addUser(user: NewUser): EmulatorUser {
-    return { ...this.directory.add(user).user };
+    const added = { ...this.directory.add(user).user };
+    this.persist();
+    return added;
   }
 
   registerClient(client: OAuthClientRegistration): void {
@@ -192,6 +200,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
 
   setGmailEnabled(emailOrId: string, enabled: boolean): void {
     this.directory.require(emailOrId).gmailEnabled = enabled;
+    this.persist();
   }
 
   setQuota(quota: QuotaOptions | null): void {
@@ -233,12 +242,14 @@ class HttpGoogleEmulator implements GoogleEmulator {
 
   revokeGrant(emailOrId: string): void {
     this.store.revokeUser(this.directory.require(emailOrId).user.id);
+    this.persist();
   }
 
   expireAccessTokens(emailOrId?: string): void {
     this.store.expireAccessTokens(
       emailOrId === undefined ? undefined : this.directory.require(emailOrId).user.id,
     );
+    this.persist();
   }
 
   injectFault(endpoint: EndpointName, fault: FaultSpec): void {
@@ -283,6 +294,15 @@ class HttpGoogleEmulator implements GoogleEmulator {
 
   count(endpoint: EndpointName, filter?: (r: RecordedRequest) => boolean): number {
     return this.log.count(endpoint, filter);
+  }
+
+  /** Writes the state file (when there is one) if anything changed; a failed write is logged, the answer goes on. */
+  private persist(): void {
+    try {
+      this.stateFile?.save();
+    } catch (error) {
+      console.error('google emulator: could not write its state file', error);
+    }
   }
 
   /** Closes keep-alive connections at once instead of waiting for clients to hang up. */
@@ -339,6 +359,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
         console.error('google emulator: unexpected error', error);
         reply = apiError(500, 'Internal error encountered.', { reason: 'backendError' });
       }
+    }
+    // Consent, token and revoke answers change grants and tokens: on disk before the client hears of them.
+    if (route.endpoint === 'auth' || route.endpoint === 'token' || route.endpoint === 'revoke') {
+      this.persist();
     }
     res.writeHead(reply.status, reply.headers).end(reply.body);
     record(reply.status);

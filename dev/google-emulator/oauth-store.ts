@@ -42,6 +42,27 @@ export interface AuthorizationCode {
 
 export type CodeRejection = 'bad_request' | 'missing_verifier' | 'invalid_verifier';
 
+/**
+ * The store's grants, their live tokens and the unused codes, as plain JSON (refresh tokens never expire:
+ * `expiresAt` null). Clients are not part of it: whoever starts the emulator registers them again.
+ */
+export interface OAuthStoreState {
+  readonly grants: ReadonlyArray<{
+    readonly userId: string;
+    readonly clientId: string;
+    readonly scopes: readonly string[];
+    readonly refreshTokenIssued: boolean;
+    readonly tokens: ReadonlyArray<{
+      readonly kind: IssuedToken['kind'];
+      readonly value: string;
+      readonly scopes: readonly string[];
+      readonly expiresAt: number | null;
+      readonly offline: boolean;
+    }>;
+  }>;
+  readonly codes: ReadonlyArray<Omit<AuthorizationCode, 'grant' | 'redeemedFor'>>;
+}
+
 const SWEEP_EVERY = 1000;
 const randomToken = (prefix: string, bytes: number): string =>
   prefix + randomBytes(bytes).toString('base64url');
@@ -179,6 +200,52 @@ export class OAuthStore {
       if (token.kind === 'access' && (userId === undefined || token.grant.userId === userId)) {
         token.expiresAt = Math.min(token.expiresAt, now);
       }
+    }
+  }
+
+  /**
+   * What restore() needs to carry on where this store is: grants, live tokens, codes not yet used. Used codes
+   * are left out, so a replay after a restart answers invalid_grant without revoking what the code gave.
+   */
+  snapshot(): OAuthStoreState {
+    const now = this.now();
+    return {
+      grants: [...this.grants.values()].map((grant) => ({
+        userId: grant.userId,
+        clientId: grant.clientId,
+        scopes: [...grant.scopes],
+        refreshTokenIssued: grant.refreshTokenIssued,
+        tokens: [...grant.tokens]
+          .filter((token) => now < token.expiresAt)
+          .map((token) => ({
+            kind: token.kind,
+            value: token.value,
+            scopes: [...token.scopes],
+            expiresAt: token.expiresAt === Infinity ? null : token.expiresAt,
+            offline: token.offline,
+          })),
+      })),
+      codes: [...this.codes.values()]
+        .filter((code) => code.redeemedFor === null && now < code.expiresAt)
+        .map(({ grant: _grant, redeemedFor: _redeemedFor, ...code }) => code),
+    };
+  }
+
+  /** Adds what snapshot() returned to this (fresh) store. */
+  restore(state: OAuthStoreState): void {
+    for (const saved of state.grants) {
+      const grant = this.grantOrCreate(saved.userId, saved.clientId);
+      for (const scope of saved.scopes) grant.scopes.add(scope);
+      grant.refreshTokenIssued ||= saved.refreshTokenIssued;
+      for (const token of saved.tokens) {
+        const issued: IssuedToken = { ...token, grant, expiresAt: token.expiresAt ?? Infinity };
+        this.tokens.set(issued.value, issued);
+        grant.tokens.add(issued);
+      }
+    }
+    for (const code of state.codes) {
+      const grant = this.grants.get(grantKey(code.userId, code.clientId));
+      if (grant) this.codes.set(code.value, { ...code, grant, redeemedFor: null });
     }
   }
 

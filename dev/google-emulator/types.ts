@@ -180,6 +180,13 @@ export interface GoogleEmulatorOptions {
   maxConcurrentPerUser?: number;
   /** The Cloud project number Google's messages name (accessNotConfigured); default `'123456789012'`. */
   projectNumber?: string;
+  /**
+   * Keeps the accounts, grants, live tokens and unused codes in this JSON file across restarts: loaded at start,
+   * rewritten atomically before any answer that changed them. Local mode uses it so that the refresh tokens the
+   * gateway stored still work after a restart. Unset (the default): memory only.
+   * @example '.local/google-emulator.json'
+   */
+  stateFile?: string;
 }
 
 /** A fault that was armed and never answered a request. */

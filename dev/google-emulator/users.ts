@@ -14,6 +14,8 @@ const DEFAULT_MESSAGES = 40;
 export interface UserRecord {
   readonly user: EmulatorUser;
   readonly mailbox: Mailbox;
+  /** How many messages the mailbox was generated with (the default view), enough to generate it again. */
+  readonly messages: number;
   /** False: an account without Gmail (every Gmail call answers "Mail service not enabled"). */
   gmailEnabled: boolean;
 }
@@ -41,6 +43,7 @@ export class UserDirectory {
     const record = {
       user,
       mailbox: new Mailbox(user, messages, this.seed),
+      messages,
       gmailEnabled: spec.gmailEnabled ?? true,
     };
     this.byEmail.set(key, record);

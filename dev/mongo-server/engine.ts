@@ -17,6 +17,8 @@ export class Collection {
     readonly db: string,
     readonly name: string,
     readonly options: Doc = {},
+    /** Called after every change to documents or indexes (the engine's revision, which persistence watches). */
+    private readonly changed: () => void = () => undefined,
   ) {
     this.indexes.set(ID_INDEX_SPEC.name, new Index(ID_INDEX_SPEC, this.ns));
   }
@@ -58,6 +60,7 @@ export class Collection {
     this.throwOnConflict(doc, undefined);
     this.documents.set(key, doc);
     for (const index of this.indexes.values()) index.add(doc, key);
+    this.changed();
   }
 
   /** Swaps a stored document for its updated copy (same `_id`), keeping its place in natural order. */
@@ -67,12 +70,14 @@ export class Collection {
     for (const index of this.indexes.values()) index.remove(stored, key);
     this.documents.set(key, updated);
     for (const index of this.indexes.values()) index.add(updated, key);
+    this.changed();
   }
 
   remove(stored: Doc): void {
     const key = canonicalKey(stored._id);
     for (const index of this.indexes.values()) index.remove(stored, key);
     this.documents.delete(key);
+    this.changed();
   }
 
   listIndexes(): IndexSpec[] {
@@ -126,6 +131,7 @@ export class Collection {
       index.add(doc, key);
     }
     this.indexes.set(spec.name, index);
+    this.changed();
     return true;
   }
 
@@ -135,6 +141,7 @@ export class Collection {
     if (!this.indexes.delete(name)) {
       throw new CommandError('IndexNotFound', `index not found with name [${name}]`);
     }
+    this.changed();
   }
 
   /** Deletes every document a TTL index says has expired at `now`; returns how many. */
@@ -176,6 +183,12 @@ export class Collection {
 /** Every database of one server; lives as long as the server, across suspend() and resume(). */
 export class Engine {
   private readonly databases = new Map<string, Map<string, Collection>>();
+  private changes = 0;
+
+  /** Grows with every change to any collection, document or index: a snapshot is stale when it moved. */
+  get revision(): number {
+    return this.changes;
+  }
 
   collection(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
@@ -193,10 +206,11 @@ export class Engine {
     if (this.collection(db, name)) {
       throw new CommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
     }
-    const collection = new Collection(db, name, options);
+    const collection = new Collection(db, name, options, () => (this.changes += 1));
     const collections = this.databases.get(db) ?? new Map<string, Collection>();
     collections.set(name, collection);
     this.databases.set(db, collections);
+    this.changes += 1;
     return collection;
   }
 
@@ -214,11 +228,14 @@ export class Engine {
     if (!collections || !collection) return undefined;
     collections.delete(name);
     if (collections.size === 0) this.databases.delete(db);
+    this.changes += 1;
     return collection;
   }
 
   dropDatabase(db: string): boolean {
-    return this.databases.delete(db);
+    const dropped = this.databases.delete(db);
+    if (dropped) this.changes += 1;
+    return dropped;
   }
 
   /** One TTL monitor pass over every collection. */

@@ -3,6 +3,7 @@ import { commandName, runCommand } from './commands/dispatch';
 import { CursorRegistry } from './cursors';
 import { Engine } from './engine';
 import { toCommandError } from './errors';
+import { loadSnapshot, writeSnapshot } from './snapshot';
 import { encodeMsgReply, encodeOpReply, MessageFramer, OpCode, parseRequest } from './wire';
 
 export interface MongoServerOptions {
@@ -31,6 +32,19 @@ export interface MongoServerOptions {
    * @example () => fakeNow
    */
   now?: () => Date;
+  /**
+   * Keeps the data in this file across restarts: loaded at start, and rewritten atomically (temporary file,
+   * fsync, rename) `flushDelayMs` after a change and at stop(). A crash (SIGKILL, power cut) therefore loses at
+   * most the writes of the last `flushDelayMs`; a clean stop() loses nothing. Unset (the default): memory only.
+   * Every write rewrites the whole file, which suits local mode's few documents, not a large data set.
+   * @example '.local/mongo.bson'
+   */
+  dataFile?: string;
+  /**
+   * With `dataFile`: how long after a change the snapshot is written, in milliseconds, so that a burst of writes
+   * costs one file write. Default 100; 0 writes after every command that changed something.
+   */
+  flushDelayMs?: number;
 }
 
 export interface MongoServer {
@@ -78,11 +92,22 @@ class InMemoryMongoServer implements MongoServer {
   private boundPort = 0;
   private nextConnectionId = 1;
   private nextRequestId = 1;
+  private readonly dataFile: string | undefined;
+  private readonly flushDelayMs: number;
+  /** The engine revision the data file holds. */
+  private savedRevision = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(options: MongoServerOptions) {
     this.host = options.host ?? '127.0.0.1';
     this.now = options.now ?? (() => new Date());
     this.ttlMonitorIntervalMs = options.ttlMonitorIntervalMs ?? 1000;
+    this.dataFile = options.dataFile;
+    this.flushDelayMs = options.flushDelayMs ?? 100;
+    if (this.dataFile !== undefined) {
+      loadSnapshot(this.engine, this.dataFile);
+      this.savedRevision = this.engine.revision;
+    }
   }
 
   get port(): number {
@@ -104,6 +129,8 @@ class InMemoryMongoServer implements MongoServer {
       this.state = 'stopped';
       await this.disconnect();
       this.cursors.clear();
+      clearTimeout(this.flushTimer);
+      this.flush();
     });
   }
 
@@ -188,6 +215,7 @@ class InMemoryMongoServer implements MongoServer {
       db: request.db,
       connectionId,
     });
+    this.changed();
     if (request.moreToCome) return;
     const encode = request.opCode === OpCode.QUERY ? encodeOpReply : encodeMsgReply;
     let bytes: Buffer;
@@ -207,6 +235,30 @@ class InMemoryMongoServer implements MongoServer {
       this.cursors.reapIdle(Date.now());
     } catch (error) {
       console.error('mongo-server: TTL sweep failed', error);
+    }
+    this.changed();
+  }
+
+  /** Schedules a snapshot when the data moved past the saved one (at most one pending). */
+  private changed(): void {
+    if (this.dataFile === undefined || this.engine.revision === this.savedRevision) return;
+    if (this.flushDelayMs === 0) return this.flush();
+    // unref: a pending write must not keep the process alive; stop() writes whatever is left.
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.flushDelayMs).unref();
+  }
+
+  /** Writes the snapshot now if it is stale. Never throws into a timer: a failed write is retried on the next change. */
+  private flush(): void {
+    if (this.dataFile === undefined || this.engine.revision === this.savedRevision) return;
+    const revision = this.engine.revision;
+    try {
+      writeSnapshot(this.engine, this.dataFile);
+      this.savedRevision = revision;
+    } catch (error) {
+      console.error(`mongo-server: could not write ${this.dataFile}`, error);
     }
   }
 }

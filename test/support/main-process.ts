@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -11,21 +13,38 @@ export interface MainProcess {
   readonly exited: Promise<number | null>;
 }
 
+/** A fresh local data folder (LOCAL_DATA_DIR) for a test that restarts the gateway on the same data. */
+export function localDataDir(): { readonly path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'gateway-local-data-'));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
 /**
  * Runs the built entry point (`npm test` builds first) with PATH and the given environment only, so that no
- * MONGODB_URI, GOOGLE_* or NODE_ENV from the shell or CI leaks in.
+ * MONGODB_URI, GOOGLE_* or NODE_ENV from the shell or CI leaks in. Without a LOCAL_DATA_DIR, local mode keeps
+ * its data in a temporary folder deleted when the process exits, never in the project's `.local/`.
  */
 export function runMain(env: Record<string, string>): MainProcess {
+  const scratch = env.LOCAL_DATA_DIR === undefined ? localDataDir() : undefined;
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(scratch ? { LOCAL_DATA_DIR: scratch.path } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      scratch?.remove();
+      resolve(code);
+    }),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 

@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startLocalStandIns } from '../../../dev/local-mode';
 
 describe('local mode’s Google emulator', () => {
   it('runs with Google’s real budget: 6000 units per user per minute and 10 Gmail calls at once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'local-mode-'));
     const standIns = await startLocalStandIns({
       google: true,
       mongodb: false,
       redirectUris: ['http://127.0.0.1:4000/callback'],
+      dataDir,
     });
     try {
       const google = standIns.google!;
@@ -18,6 +23,7 @@ describe('local mode’s Google emulator', () => {
       });
     } finally {
       await standIns.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });
