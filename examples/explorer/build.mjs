@@ -1,6 +1,9 @@
 // Builds the offline API explorer (GraphiQL) into examples/explorer/dist: index.html, main.js and main.css,
 // everything GraphiQL needs bundled from node_modules, so the page loads with no internet. `npm run build:web`
 // runs it; the gateway serves dist/ at GET /graphql (HTML) and /explorer/* outside production.
+// GraphiQL 4 (with React 19): its editors are CodeMirror 5, plain modules that esbuild bundles into one script.
+// GraphiQL 5 moved to Monaco, whose language services run in web workers that need bundles of their own and a
+// CSP allowing worker-src; 3.x would pin React 18.
 // The tabs it opens with are examples/operations/*.graphql, each made runnable on its own (fragments it uses
 // from other files appended), so the examples stay the single source of the operations.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
