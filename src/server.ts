@@ -11,6 +11,7 @@ import { isMongoUnavailable } from './upstream/mongo-errors';
 import { createErrorFormatter, UpstreamUnavailableError, type ErrorTranslator } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
 import { bodyErrorHandler } from './http/body-errors';
+import { mountExplorer } from './http/explorer';
 import { mountHealthChecks } from './http/health';
 import { queryLimits } from './http/query-limits';
 import { requestIdOf } from './http/request-id';
@@ -97,6 +98,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   // GraphQL answers are not revalidated by ETag (clients cache by query, not by URL); hashing each body costs CPU.
   handler.set('etag', false);
   mountHealthChecks(handler, deps.db);
+  mountExplorer(handler, config.production);
   handler.use(
     '/graphql',
     cors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }),

@@ -42,24 +42,34 @@ async function freePort(): Promise<number> {
  * Asks the gateway for a consent URL and consents as the demo user at the emulator (its page skipped by a
  * queued decision); returns the consent URL and where the emulator redirected.
  */
-async function consent(emulatorUrl: string, port: number): Promise<{ url: URL; redirect: URL }> {
-  const asked = await graphql<{ authorizationUrl: { url: string } }>(port, '{ authorizationUrl { url } }');
+async function consent(
+  emulatorUrl: string,
+  port: number,
+): Promise<{ url: URL; redirect: URL; requestSecret: string }> {
+  const asked = await graphql<{ authorizationUrl: { url: string; requestSecret: string } }>(
+    port,
+    '{ authorizationUrl { url requestSecret } }',
+  );
   const queued = await fetch(`${emulatorUrl}/__emulator/next-consent`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: DEMO_EMAIL }),
   });
   expect(queued.status).toBe(200);
-  const url = asked.data!.authorizationUrl.url;
-  return { url: new URL(url), redirect: await followConsent(url) };
+  const { url, requestSecret } = asked.data!.authorizationUrl;
+  return { url: new URL(url), redirect: await followConsent(url), requestSecret };
 }
 
-async function exchange(port: number, redirect: URL): Promise<string> {
+async function exchange(
+  port: number,
+  { redirect, requestSecret }: { redirect: URL; requestSecret: string },
+): Promise<string> {
   const code = JSON.stringify(redirect.searchParams.get('code'));
   const state = JSON.stringify(redirect.searchParams.get('state'));
+  const secret = JSON.stringify(requestSecret);
   const answer = await graphql<{ exchangeCode: { sessionToken: string; viewer: { email: string } } }>(
     port,
-    `mutation { exchangeCode(code: ${code}, state: ${state}) { sessionToken viewer { email } } }`,
+    `mutation { exchangeCode(code: ${code}, state: ${state}, requestSecret: ${secret}) { sessionToken viewer { email } } }`,
   );
   expect(answer.errors).toBeUndefined();
   expect(answer.data!.exchangeCode.viewer.email).toBe(DEMO_EMAIL);
@@ -97,7 +107,7 @@ describe('local mode across restarts (dist/src/main.js)', () => {
       const { port, emulatorUrl } = await listening(first);
       expect(emulatorUrl).toBe(`http://127.0.0.1:${env.LOCAL_GOOGLE_PORT}`);
       firstEmulator = emulatorUrl!;
-      token = await exchange(port, (await consent(emulatorUrl!, port)).redirect);
+      token = await exchange(port, await consent(emulatorUrl!, port));
       const read = await graphql<FirstPage>(port, FIRST_PAGE, token);
       expect(read.errors).toBeUndefined();
       before = read.data!;
@@ -197,12 +207,13 @@ describe('local mode for a frontend of your own (dist/src/main.js)', () => {
     });
     try {
       const { port, emulatorUrl } = await listening(gateway);
-      const { url, redirect } = await consent(emulatorUrl!, port);
+      const consented = await consent(emulatorUrl!, port);
+      const { url, redirect } = consented;
       expect(url.searchParams.get('redirect_uri')).toBe(`${FRONTEND}/callback`);
       expect(`${redirect.origin}${redirect.pathname}`).toBe(`${FRONTEND}/callback`);
       expect(redirect.searchParams.get('code')).toEqual(expect.any(String));
       // The code exchange repeats that redirect URI to the emulator, which accepts it.
-      await exchange(port, redirect);
+      await exchange(port, consented);
 
       const preflight = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'OPTIONS',

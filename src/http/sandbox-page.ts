@@ -24,7 +24,11 @@ query Inbox($query: String, $after: String) {
 }
 `;
 
-/** Apollo Sandbox, embedded at GET /graphql, outside production; no landing page in production. */
+/**
+ * Apollo Sandbox, embedded at `GET /graphql?sandbox` outside production (plain `GET /graphql` from a browser
+ * is the offline explorer, src/http/explorer.ts); no landing page in production. Sandbox loads from Apollo's
+ * CDN, so it needs internet.
+ */
 export function landingPage(production: boolean): ApolloServerPlugin {
   return production
     ? ApolloServerPluginLandingPageDisabled()

@@ -40,6 +40,8 @@ describeInBrowser('the example web client in a real browser', () => {
   let userDataDir: string | undefined;
   /** Every URL the browser tried to reach outside loopback (aborted): must stay empty. */
   const offLoopback: string[] = [];
+  /** The same, seen as requests leaving any page (the route above could be bypassed; this cannot). */
+  const offLoopbackRequests: string[] = [];
   /** GraphQL operation names the page sent, in order. */
   const operations: string[] = [];
   /** Every URL the page's main frame visited. */
@@ -51,6 +53,7 @@ describeInBrowser('the example web client in a real browser', () => {
     for (const [file, command] of [
       ['dist/src/main.js', 'npm run build'],
       ['examples/web/dist/index.html', 'npm run build:web'],
+      ['examples/explorer/dist/index.html', 'npm run build:web'],
     ] as const) {
       if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: run \`${command}\` first.`);
     }
@@ -85,6 +88,11 @@ describeInBrowser('the example web client in a real browser', () => {
       if (hostname === 'localhost' || hostname === '127.0.0.1') return route.continue();
       offLoopback.push(route.request().url());
       return route.abort('blockedbyclient');
+    });
+    context.on('request', (req) => {
+      const { protocol, hostname } = new URL(req.url());
+      const loopback = hostname === 'localhost' || hostname === '127.0.0.1';
+      if (!loopback && protocol !== 'data:' && protocol !== 'blob:') offLoopbackRequests.push(req.url());
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('request', (req) => {
@@ -265,8 +273,53 @@ describeInBrowser('the example web client in a real browser', () => {
     },
   );
 
+  step(
+    'the API explorer at /graphql opens offline with the example operations and the Authorization header ready',
+    async () => {
+      await page.goto(`${gateway!.origin}/graphql`);
+      await page.locator('.graphiql-container').waitFor();
+      expect(await page.locator('.graphiql-tab-button').allTextContents()).toEqual([
+        'AuthorizationUrl',
+        'Viewer',
+        'MessagesPage',
+        'SignOut',
+      ]);
+      // The editors fill in once CodeMirror has loaded; the header must then be there without typing.
+      const headersEditor = page.locator(
+        '.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror-code',
+      );
+      await headersEditor.filter({ hasText: '"Authorization"' }).waitFor();
+      expect(await headersEditor.textContent()).toContain(
+        '"Authorization": "Bearer <sessionToken from exchangeCode>"',
+      );
+      const sandbox = page.getByRole('link', { name: 'Apollo Sandbox (online)' });
+      expect(await sandbox.getAttribute('href')).toBe('/graphql?sandbox');
+    },
+  );
+
+  step('running AuthorizationUrl in the explorer shows a consent URL in the result pane', async () => {
+    const sent = page.waitForRequest(
+      (req) =>
+        req.method() === 'POST' &&
+        (req.postDataJSON() as { operationName?: string } | null)?.operationName === 'AuthorizationUrl',
+    );
+    // The first tab holds AuthorizationUrl and ExchangeCode: GraphiQL asks which one to run.
+    await page.locator('.graphiql-execute-button').click();
+    await page.getByRole('menuitem', { name: 'AuthorizationUrl' }).click();
+    expect((await sent).headers()['authorization']).toBe('Bearer <sessionToken from exchangeCode>');
+    const result = page.locator('.result-window');
+    await result.filter({ hasText: '"url"' }).waitFor();
+    const url = /"url": "([^"]+)"/.exec((await result.textContent()) ?? '')?.[1];
+    if (url === undefined) throw new Error('no url in the result pane');
+    const consent = new URL(url);
+    expect(consent.origin).toBe(gateway!.emulatorUrl);
+    expect(consent.searchParams.get('state')).toBeTruthy();
+    expect(consent.searchParams.get('code_challenge_method')).toBe('S256');
+  });
+
   step('nothing left loopback and no page logged an error', async () => {
     expect(offLoopback).toEqual([]);
+    expect(offLoopbackRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });
