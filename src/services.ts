@@ -9,6 +9,8 @@ import { MongoCredentialRepository } from './credentials/mongo-credential.reposi
 import { TokenCipher } from './credentials/token-cipher';
 import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
+import { GmailBudget } from './quota/gmail-budget';
+import { MongoGmailQuotaRepository } from './quota/mongo-gmail-quota.repository';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
 import type { RuntimeConfig } from './runtime-config';
@@ -24,6 +26,8 @@ export interface ServiceDeps {
     readonly metadataConcurrency: number;
     readonly labelFreshnessMs: number;
     readonly maxOAuthClients: number;
+    /** Length of one Gmail budget window: 60,000 ms (GMAIL_USER_QUOTA_PER_MINUTE is per minute); tests shorten it. */
+    readonly quotaWindowMs: number;
   };
 }
 
@@ -31,6 +35,7 @@ export interface Services {
   readonly auth: AuthService;
   readonly mailbox: MailboxService;
   readonly clients: OAuthClientPool;
+  readonly gmailBudget: GmailBudget;
 }
 
 /**
@@ -46,7 +51,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const credentials = new MongoCredentialRepository(db, cipher, { now });
   const sessions = new MongoSessionRepository(db, { now, ...random });
   const authorizationRequests = new MongoAuthorizationRequestRepository(db, cipher, { now });
+  const gmailQuota = new MongoGmailQuotaRepository(db, { keepAfterWindowMs: tuning.quotaWindowMs });
   await Promise.all([
+    gmailQuota.ensureIndexes(),
     credentials.ensureIndexes(),
     sessions.ensureIndexes(),
     authorizationRequests.ensureIndexes(),
@@ -86,5 +93,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     now: () => clock.now().getTime(),
   });
 
-  return { auth, mailbox, clients };
+  const gmailBudget = new GmailBudget({
+    repository: gmailQuota,
+    unitsPerWindow: config.gmailUserQuotaPerMinute,
+    windowMs: tuning.quotaWindowMs,
+    costs: config.gmailQuotaCosts,
+    now,
+    logger,
+  });
+
+  return { auth, mailbox, clients, gmailBudget };
 }

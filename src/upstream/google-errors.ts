@@ -9,8 +9,16 @@ export type GoogleErrorKind =
   | { readonly kind: 'unauthorized' }
   /** 403 insufficientPermissions: the grant lacks a scope. */
   | { readonly kind: 'insufficientScope' }
-  /** 429, or 403 rateLimitExceeded / userRateLimitExceeded. */
-  | { readonly kind: 'rateLimited'; readonly retryAfterSeconds: number | null }
+  /**
+   * 429, or 403 rateLimitExceeded / userRateLimitExceeded. `retryAt` is the end Google announced (a Retry-After
+   * header, or "Retry after <time>" in the message of a per-user limit); null for limits it did not time
+   * ("Too many concurrent requests for user"), which are backed off and retried.
+   */
+  | {
+      readonly kind: 'rateLimited';
+      readonly retryAfterSeconds: number | null;
+      readonly retryAt: Date | null;
+    }
   | { readonly kind: 'notFound' }
   /** 5xx, timeouts, connection failures. */
   | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number | null }
@@ -52,6 +60,37 @@ function headerOf(headers: unknown, name: string): unknown {
     : found?.[name];
 }
 
+/**
+ * The end of a per-user limit Google names in its message: `User-rate limit exceeded.  Retry after
+ * 2026-03-07T18:03:15.961Z`. Gmail rarely sends Retry-After with it, so this is the reliable source.
+ */
+export function parseRetryAfterMessage(message: unknown): Date | null {
+  if (typeof message !== 'string') return null;
+  const match = /Retry after (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))/i.exec(
+    message,
+  );
+  const time = match?.[1] === undefined ? NaN : Date.parse(match[1]);
+  return Number.isNaN(time) ? null : new Date(time);
+}
+
+/** A rate limit with the end Google announced, from the message first (exact), else from Retry-After. */
+function rateLimited(
+  data: Record<string, unknown> | undefined,
+  retryAfterSeconds: number | null,
+  now: number,
+): Extract<GoogleErrorKind, { kind: 'rateLimited' }> {
+  const announced = parseRetryAfterMessage(record(data?.error)?.message);
+  if (announced !== null) {
+    return {
+      kind: 'rateLimited',
+      retryAfterSeconds: Math.max(0, Math.ceil((announced.getTime() - now) / 1000)),
+      retryAt: announced,
+    };
+  }
+  const retryAt = retryAfterSeconds === null ? null : new Date(now + retryAfterSeconds * 1000);
+  return { kind: 'rateLimited', retryAfterSeconds, retryAt };
+}
+
 function errorReasons(data: Record<string, unknown> | undefined): string[] {
   const error = record(data?.error);
   const errors = Array.isArray(error?.errors) ? error.errors : [];
@@ -81,10 +120,11 @@ export function classifyGoogleError(error: unknown): GoogleErrorKind {
   const retryAfterSeconds = parseRetryAfter(headerOf(response?.headers, 'retry-after'));
   if (status === 400 && data?.error === 'invalid_grant') return { kind: 'invalidGrant' };
   if (status === 401) return { kind: 'unauthorized' };
-  if (status === 429) return { kind: 'rateLimited', retryAfterSeconds };
+  if (status === 429) return rateLimited(data, retryAfterSeconds, Date.now());
   if (status === 403) {
     const reasons = errorReasons(data);
-    if (reasons.some((r) => RATE_LIMIT_REASONS.has(r))) return { kind: 'rateLimited', retryAfterSeconds };
+    if (reasons.some((r) => RATE_LIMIT_REASONS.has(r)))
+      return rateLimited(data, retryAfterSeconds, Date.now());
     if (reasons.includes('insufficientPermissions')) return { kind: 'insufficientScope' };
     return { kind: 'client', status };
   }

@@ -1,7 +1,12 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { startGoogleEmulator, type EmulatorUser, type GoogleEmulator } from '../../dev/google-emulator';
+import {
+  GOOGLE_FAULTS,
+  startGoogleEmulator,
+  type EmulatorUser,
+  type GoogleEmulator,
+} from '../../dev/google-emulator';
 import { classifyGoogleError, parseRetryAfter } from '../../src/upstream/google-errors';
 import { EMAIL, freshUser, GATEWAY_SCOPES, gmail, oauthClient, signIn } from '../dev/google-emulator/support';
 
@@ -100,12 +105,41 @@ describe('classifyGoogleError, on errors the Google client libraries throw', () 
 
   it.each(['rateLimitExceeded', 'userRateLimitExceeded'])('reads 403 %s as a rate limit', async (reason) => {
     const error = await listFailingWith({ status: 403, reason });
-    expect(classifyGoogleError(error)).toEqual({ kind: 'rateLimited', retryAfterSeconds: null });
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'rateLimited',
+      retryAfterSeconds: null,
+      retryAt: null,
+    });
+  });
+
+  it.each([
+    ['userRateLimitExceeded', 'userRateLimitExceeded'],
+    ['userRateLimitExceeded429', 'userRateLimitExceeded429'],
+  ] as const)('reads the end Google announces in the message of %s', async (_name, kind) => {
+    const retryAt = new Date(Date.now() + 90_000);
+    const error = await listFailingWith({ ...GOOGLE_FAULTS[kind], retryAt });
+    const classified = classifyGoogleError(error);
+    expect(classified).toEqual({ kind: 'rateLimited', retryAt, retryAfterSeconds: expect.any(Number) });
+    expect(classified.kind === 'rateLimited' && classified.retryAfterSeconds).toBeGreaterThanOrEqual(89);
+    expect(classified.kind === 'rateLimited' && classified.retryAfterSeconds).toBeLessThanOrEqual(90);
+  });
+
+  it('reads "Too many concurrent requests for user" as a limit without an announced end', async () => {
+    const error = await listFailingWith({ ...GOOGLE_FAULTS.tooManyConcurrentRequests });
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'rateLimited',
+      retryAfterSeconds: null,
+      retryAt: null,
+    });
   });
 
   it('reads a 429 with its Retry-After header', async () => {
     const error = await listFailingWith({ status: 429, retryAfterSeconds: 7 });
-    expect(classifyGoogleError(error)).toEqual({ kind: 'rateLimited', retryAfterSeconds: 7 });
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'rateLimited',
+      retryAfterSeconds: 7,
+      retryAt: expect.any(Date),
+    });
   });
 
   it('reads another 403 as a client error', async () => {
