@@ -2,6 +2,13 @@
 // here, once per process; nothing else looks at the environment.
 
 import { hasGmailReadScope } from './auth/scopes';
+import {
+  DEFAULT_GMAIL_QUOTA_COSTS,
+  GMAIL_QUOTA_METHODS,
+  isGmailQuotaMethod,
+  type GmailQuotaCosts,
+  type GmailQuotaMethod,
+} from './quota/gmail-costs';
 
 /** The Gmail read scope and the identity scopes the gateway needs to know whose mailbox it holds. */
 export const GMAIL_READONLY_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
@@ -64,6 +71,10 @@ export interface GatewayConfig {
   readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
+  /** Gmail quota units one user may spend per minute, across all instances (Google's limit: 6,000). */
+  readonly gmailUserQuotaPerMinute: number;
+  /** Units per Gmail method; GMAIL_QUOTA_COSTS over the built-in table. */
+  readonly gmailQuotaCosts: GmailQuotaCosts;
   /** Local mode only: how the stand-ins are set up. Ignored for whatever is configured for real. */
   readonly local: LocalModeConfig;
 }
@@ -231,6 +242,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
       googlePort,
       dataDir: value('LOCAL_DATA_DIR') ?? '.local',
     }),
+    gmailUserQuotaPerMinute: integer('GMAIL_USER_QUOTA_PER_MINUTE', 6000, 1, 10_000_000),
+    gmailQuotaCosts: parseQuotaCosts(value('GMAIL_QUOTA_COSTS'), problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -245,6 +258,31 @@ export function parseEncryptionKeys(raw: string): EncryptionKey[] {
   const keys = parseKeyring(raw.trim(), problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return keys;
+}
+
+/**
+ * Parses `method=units[,…]` over the built-in table, e.g. `messages.get=20,threads.get=40`; unlisted methods keep
+ * their built-in cost.
+ */
+function parseQuotaCosts(raw: string | undefined, problems: string[]): GmailQuotaCosts {
+  const costs: Record<GmailQuotaMethod, number> = { ...DEFAULT_GMAIL_QUOTA_COSTS };
+  if (raw === undefined) return Object.freeze(costs);
+  for (const entry of raw.split(',')) {
+    const [name = '', units = '', ...rest] = entry.split('=').map((part) => part.trim());
+    const parsed = Number(units);
+    if (!isGmailQuotaMethod(name)) {
+      problems.push(
+        `GMAIL_QUOTA_COSTS names an unknown method "${name}"; known: ${GMAIL_QUOTA_METHODS.join(', ')}`,
+      );
+    } else if (rest.length > 0 || units === '' || !Number.isInteger(parsed) || parsed < 0 || parsed > 1000) {
+      problems.push(
+        `GMAIL_QUOTA_COSTS entry "${entry.trim()}" must look like method=units (units 0 to 1000)`,
+      );
+    } else {
+      costs[name] = parsed;
+    }
+  }
+  return Object.freeze(costs);
 }
 
 /**

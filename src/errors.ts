@@ -62,8 +62,8 @@ export class BadUserInputError extends GatewayError {
 }
 
 export class RateLimitedError extends GatewayError {
-  constructor(retryAfterSeconds: number) {
-    super(ErrorCode.RATE_LIMITED, 'Gmail is rate-limiting this account; try again later.', {
+  constructor(retryAfterSeconds: number, message = 'Gmail is rate-limiting this account; try again later.') {
+    super(ErrorCode.RATE_LIMITED, message, {
       retryAfterSeconds,
     });
     this.name = 'RateLimitedError';

@@ -1,4 +1,5 @@
 import type { EncryptionKey, GatewayConfig, GoogleClientConfig, GoogleConfig } from './config';
+import type { GmailQuotaCosts } from './quota/gmail-costs';
 
 /**
  * What a gateway process runs with, every value resolved: the configuration read from the environment, with
@@ -19,6 +20,10 @@ export interface RuntimeConfig {
   readonly sessionTtlSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
+  /** Gmail quota units one user may spend per minute, across all instances. */
+  readonly gmailUserQuotaPerMinute: number;
+  /** Units per Gmail method: the built-in table with GMAIL_QUOTA_COSTS applied. */
+  readonly gmailQuotaCosts: GmailQuotaCosts;
 }
 
 /** What stands in for a setting the environment left unset (local mode); ignored where the setting is set. */
@@ -51,6 +56,8 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     corsOrigins: config.corsOrigins ?? local.corsOrigins ?? missing('CORS_ORIGINS'),
     sessionTtlSeconds: config.sessionTtlSeconds,
     metadataCacheMB: config.metadataCacheMB,
+    gmailUserQuotaPerMinute: config.gmailUserQuotaPerMinute,
+    gmailQuotaCosts: config.gmailQuotaCosts,
   });
 }
 

@@ -12,6 +12,7 @@ import { createErrorFormatter, UpstreamUnavailableError, type ErrorTranslator } 
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
 import { bodyErrorHandler } from './http/body-errors';
 import { mountExplorer } from './http/explorer';
+import { gmailQuotaPlugin } from './http/gmail-quota.plugin';
 import { mountHealthChecks } from './http/health';
 import { queryLimits } from './http/query-limits';
 import { requestIdOf } from './http/request-id';
@@ -30,6 +31,8 @@ export interface GatewayTuning {
   readonly metadataConcurrency: number;
   readonly labelFreshnessMs: number;
   readonly maxOAuthClients: number;
+  /** Length of one Gmail budget window, 60,000 ms; tests shorten it instead of waiting a minute. */
+  readonly quotaWindowMs: number;
   /** Largest request body accepted; larger ones get 413. */
   readonly bodyLimitBytes: number;
 }
@@ -39,6 +42,7 @@ export const DEFAULT_TUNING: GatewayTuning = {
   metadataConcurrency: 20,
   labelFreshnessMs: 30_000,
   maxOAuthClients: 10_000,
+  quotaWindowMs: 60_000,
   bodyLimitBytes: 64 * 1024,
 };
 
@@ -89,6 +93,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer })] : []),
       landingPage(config.production),
       requestLogPlugin(logger, translateError),
+      gmailQuotaPlugin(config.gmailQuotaCosts),
     ],
   });
   await apollo.start();
@@ -107,8 +112,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       context: async ({ req, res }) => {
         const requestId = requestIdOf(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
-        const { auth, mailbox } = services;
-        return createRequestContext({ requestId, authorization: req.headers.authorization, auth, mailbox });
+        const { auth, mailbox, gmailBudget: budget } = services;
+        const authorization = req.headers.authorization;
+        return createRequestContext({ requestId, authorization, auth, mailbox, budget });
       },
     }),
   );

@@ -11,6 +11,8 @@ import { MongoCredentialRepository } from './credentials/mongo-credential.reposi
 import { TokenCipher } from './credentials/token-cipher';
 import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
+import { GmailBudget } from './quota/gmail-budget';
+import { MongoGmailQuotaRepository } from './quota/mongo-gmail-quota.repository';
 import { OperatorFaultLog } from './upstream/operator-faults';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
@@ -27,6 +29,8 @@ export interface ServiceDeps {
     readonly metadataConcurrency: number;
     readonly labelFreshnessMs: number;
     readonly maxOAuthClients: number;
+    /** Length of one Gmail budget window: 60,000 ms (GMAIL_USER_QUOTA_PER_MINUTE is per minute); tests shorten it. */
+    readonly quotaWindowMs: number;
   };
 }
 
@@ -34,6 +38,7 @@ export interface Services {
   readonly auth: AuthService;
   readonly mailbox: MailboxService;
   readonly clients: OAuthClientPool;
+  readonly gmailBudget: GmailBudget;
 }
 
 /**
@@ -50,7 +55,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const sessions = new MongoSessionRepository(db, { now, ...random });
   const authorizationRequests = new MongoAuthorizationRequestRepository(db, { now });
   const states = new AuthorizationStateCodec(config.encryptionKeys, deps.randomBytes ?? cryptoRandomBytes);
+  const gmailQuota = new MongoGmailQuotaRepository(db, { keepAfterWindowMs: tuning.quotaWindowMs });
   await Promise.all([
+    gmailQuota.ensureIndexes(),
     credentials.ensureIndexes(),
     sessions.ensureIndexes(),
     authorizationRequests.ensureIndexes(),
@@ -94,5 +101,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     now: () => clock.now().getTime(),
   });
 
-  return { auth, mailbox, clients };
+  const gmailBudget = new GmailBudget({
+    repository: gmailQuota,
+    unitsPerWindow: config.gmailUserQuotaPerMinute,
+    windowMs: tuning.quotaWindowMs,
+    costs: config.gmailQuotaCosts,
+    now,
+    logger,
+  });
+
+  return { auth, mailbox, clients, gmailBudget };
 }

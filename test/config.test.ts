@@ -47,6 +47,38 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it("uses Google's per-user limit and published cost table unless GMAIL_* says otherwise", () => {
+    expect(loadConfig({})).toMatchObject({
+      gmailUserQuotaPerMinute: 6000,
+      gmailQuotaCosts: {
+        'messages.list': 5,
+        'messages.get': 5,
+        'messages.attachments.get': 5,
+        'threads.list': 10,
+        'threads.get': 10,
+        'labels.list': 1,
+      },
+    });
+    const tuned = loadConfig({
+      GMAIL_USER_QUOTA_PER_MINUTE: '15000',
+      GMAIL_QUOTA_COSTS: 'messages.get=20, threads.get=40',
+    });
+    expect(tuned.gmailUserQuotaPerMinute).toBe(15000);
+    expect(tuned.gmailQuotaCosts).toMatchObject({
+      'messages.get': 20,
+      'threads.get': 40,
+      'messages.list': 5,
+    });
+  });
+
+  it('names the GMAIL_* variable whose value is wrong', () => {
+    expect(problemsOf({ GMAIL_USER_QUOTA_PER_MINUTE: '0' }).join()).toContain('GMAIL_USER_QUOTA_PER_MINUTE');
+    const problems = problemsOf({ GMAIL_QUOTA_COSTS: 'messages.send=5,messages.get=-1,threads.list' });
+    expect(problems).toHaveLength(3);
+    expect(problems.every((p) => p.includes('GMAIL_QUOTA_COSTS'))).toBe(true);
+    expect(problems[0]).toContain('messages.send');
+  });
+
   it('names every missing variable when production is not configured', () => {
     const [problem, ...rest] = problemsOf({ NODE_ENV: 'production' });
     expect(rest).toEqual([]);

@@ -1,6 +1,7 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { GatewayError } from '../errors';
+import type { GmailMeter } from '../quota/gmail-budget';
 import { classifyGoogleError } from '../upstream/google-errors';
 import {
   realClock,
@@ -48,6 +49,8 @@ export interface GmailClientOptions {
   /** Root URL for googleapis, e.g. the emulator's; undefined means Google's. */
   readonly apiRootUrl: string | undefined;
   readonly retry: RetryPolicy;
+  /** Charges every attempt to the request's Gmail budget (reserving it before the first). */
+  readonly meter: GmailMeter;
   readonly clock?: RetryClock;
   /** What refusals mean for this user (CREDENTIALS_REVOKED after marking the credential, INSUFFICIENT_SCOPE). */
   readonly refused: GoogleCall['refused'];
@@ -124,10 +127,11 @@ export class GmailClient {
    * Runs one Gmail call with the retry policy and translates what is left into the error contract. A 401
    * refreshes the access token once (shared by concurrent callers) and replays the call.
    */
-  private async call<T>(_method: GmailMethod, request: () => Promise<T>): Promise<T> {
+  private async call<T>(method: GmailMethod, request: () => Promise<T>): Promise<T> {
+    const attempt = () => this.options.meter.attempt(method, request);
     try {
       return await withRetries(
-        () => this.withOneRefreshOn401(request),
+        () => this.withOneRefreshOn401(attempt),
         this.options.retry,
         this.options.clock,
       );

@@ -9,6 +9,7 @@ import type {
 import { assertNever, ErrorCode, type ReauthorizationRequiredError } from '../errors';
 import type { Logger } from '../logger';
 import type { OperatorFaultReporter } from '../upstream/operator-faults';
+import type { GmailMeter } from '../quota/gmail-budget';
 import type { RetryClock, RetryPolicy } from '../upstream/retry';
 import type { GoogleRefusal } from '../upstream/upstream-error';
 import { GmailClient } from './gmail.client';
@@ -60,9 +61,10 @@ export class MailboxService {
 
   /**
    * Checks the session's credential and returns the mailbox for this request. A credential marked
-   * NEEDS_REAUTHORIZATION answers CREDENTIALS_REVOKED at once, without calling Google.
+   * NEEDS_REAUTHORIZATION answers CREDENTIALS_REVOKED at once, without calling Google. Every Gmail call of the
+   * mailbox is charged to `meter` (the request's share of the user's budget).
    */
-  async open(session: Session): Promise<UserMailbox> {
+  async open(session: Session, meter: GmailMeter): Promise<UserMailbox> {
     const credential = await this.deps.credentials.findById(session.userId);
     if (credential === null) throw await this.deps.consent.unauthenticated();
     if (credential.status !== 'ACTIVE' || credential.refreshToken === null) {
@@ -71,6 +73,7 @@ export class MailboxService {
     const gmail = new GmailClient(this.deps.clients.clientFor(credential), {
       apiRootUrl: this.deps.apiRootUrl,
       retry: this.deps.retry,
+      meter,
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
       refused: (refusal) => this.refused(credential, refusal),
       operatorFaults: this.deps.operatorFaults,

@@ -1,6 +1,7 @@
 import type { AuthService } from '../auth/auth.service';
 import type { Session } from '../auth/session.repository';
 import type { MailboxService, UserMailbox } from '../gmail/mailbox.service';
+import type { GmailBudget, RequestQuota } from '../quota/gmail-budget';
 
 /** One per request: what resolvers may read. Services are shared; the session lookup is memoized here. */
 export interface GatewayContext {
@@ -9,6 +10,8 @@ export interface GatewayContext {
   readonly bearerToken: string | null;
   readonly auth: AuthService;
   readonly mailbox: MailboxService;
+  /** This request's share of the user's Gmail budget: its plan, reservation and what it spent. */
+  readonly gmailQuota: RequestQuota;
   /** The request's session, looked up once on first use; null without a valid one. */
   session(): Promise<Session | null>;
   /** The session, or UNAUTHENTICATED with a consent URL. */
@@ -22,6 +25,7 @@ export function createRequestContext(options: {
   authorization: string | undefined;
   auth: AuthService;
   mailbox: MailboxService;
+  budget: GmailBudget;
 }): GatewayContext {
   const bearerToken = parseBearer(options.authorization);
   let session: Promise<Session | null> | undefined;
@@ -31,13 +35,17 @@ export function createRequestContext(options: {
     bearerToken,
     auth: options.auth,
     mailbox: options.mailbox,
+    gmailQuota: options.budget.openRequest(),
     session: () => (session ??= options.auth.authenticate(bearerToken)),
     requireSession: async () => {
       const found = await context.session();
       if (found === null) throw await options.auth.unauthenticatedError();
       return found;
     },
-    userMailbox: () => (mailbox ??= context.requireSession().then((s) => options.mailbox.open(s))),
+    userMailbox: () =>
+      (mailbox ??= context
+        .requireSession()
+        .then((s) => options.mailbox.open(s, context.gmailQuota.meterFor(s.userId)))),
   };
   return context;
 }

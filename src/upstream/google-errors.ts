@@ -25,8 +25,16 @@ export type GoogleErrorKind =
    * disabled (accessNotConfigured), e.g. 'gmail.googleapis.com', when it said.
    */
   | { readonly kind: 'operatorFault'; readonly fault: OperatorFault; readonly service?: string }
-  /** 429, or 403 rateLimitExceeded / userRateLimitExceeded. */
-  | { readonly kind: 'rateLimited'; readonly retryAfterSeconds: number | null }
+  /**
+   * 429, or 403 rateLimitExceeded / userRateLimitExceeded. `retryAt` is the end Google announced (a Retry-After
+   * header, or "Retry after <time>" in the message of a per-user limit); null for limits it did not time
+   * ("Too many concurrent requests for user"), which are backed off and retried.
+   */
+  | {
+      readonly kind: 'rateLimited';
+      readonly retryAfterSeconds: number | null;
+      readonly retryAt: Date | null;
+    }
   | { readonly kind: 'notFound' }
   /** 5xx, timeouts, connection failures, 400 failedPrecondition "Precondition check failed.". */
   | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number | null }
@@ -70,6 +78,37 @@ function headerOf(headers: unknown, name: string): unknown {
   return typeof found?.get === 'function'
     ? (found.get as (n: string) => unknown).call(headers, name)
     : found?.[name];
+}
+
+/**
+ * The end of a per-user limit Google names in its message: `User-rate limit exceeded.  Retry after
+ * 2026-03-07T18:03:15.961Z`. Gmail rarely sends Retry-After with it, so this is the reliable source.
+ */
+export function parseRetryAfterMessage(message: unknown): Date | null {
+  if (typeof message !== 'string') return null;
+  const match = /Retry after (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))/i.exec(
+    message,
+  );
+  const time = match?.[1] === undefined ? NaN : Date.parse(match[1]);
+  return Number.isNaN(time) ? null : new Date(time);
+}
+
+/** A rate limit with the end Google announced, from the message first (exact), else from Retry-After. */
+function rateLimited(
+  data: Record<string, unknown> | undefined,
+  retryAfterSeconds: number | null,
+  now: number,
+): Extract<GoogleErrorKind, { kind: 'rateLimited' }> {
+  const announced = parseRetryAfterMessage(record(data?.error)?.message);
+  if (announced !== null) {
+    return {
+      kind: 'rateLimited',
+      retryAfterSeconds: Math.max(0, Math.ceil((announced.getTime() - now) / 1000)),
+      retryAt: announced,
+    };
+  }
+  const retryAt = retryAfterSeconds === null ? null : new Date(now + retryAfterSeconds * 1000);
+  return { kind: 'rateLimited', retryAfterSeconds, retryAt };
 }
 
 function errorReasons(data: Record<string, unknown> | undefined): string[] {
@@ -133,12 +172,13 @@ export function classifyGoogleError(error: unknown): GoogleErrorKind {
   const oauthError = data?.error;
   if (isClientFault(oauthError)) return { kind: 'operatorFault', fault: oauthError };
   if (status === 401) return { kind: 'unauthorized' };
-  if (status === 429) return { kind: 'rateLimited', retryAfterSeconds };
+  if (status === 429) return rateLimited(data, retryAfterSeconds, Date.now());
   if (status === 403) {
     const reasons = errorReasons(data);
     const infos = errorInfos(data);
     const infoReasons = infos.map((info) => info.reason);
-    if (reasons.some((r) => RATE_LIMIT_REASONS.has(r))) return { kind: 'rateLimited', retryAfterSeconds };
+    if (reasons.some((r) => RATE_LIMIT_REASONS.has(r)))
+      return rateLimited(data, retryAfterSeconds, Date.now());
     if (
       reasons.includes('insufficientPermissions') ||
       infoReasons.includes('ACCESS_TOKEN_SCOPE_INSUFFICIENT')

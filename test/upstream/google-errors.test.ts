@@ -105,12 +105,41 @@ describe('classifyGoogleError, on errors the Google client libraries throw', () 
 
   it.each(['rateLimitExceeded', 'userRateLimitExceeded'])('reads 403 %s as a rate limit', async (reason) => {
     const error = await listFailingWith({ status: 403, reason });
-    expect(classifyGoogleError(error)).toEqual({ kind: 'rateLimited', retryAfterSeconds: null });
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'rateLimited',
+      retryAfterSeconds: null,
+      retryAt: null,
+    });
+  });
+
+  it.each([
+    ['userRateLimitExceeded', 'userRateLimitExceeded'],
+    ['userRateLimitExceeded429', 'userRateLimitExceeded429'],
+  ] as const)('reads the end Google announces in the message of %s', async (_name, kind) => {
+    const retryAt = new Date(Date.now() + 90_000);
+    const error = await listFailingWith({ ...GOOGLE_FAULTS[kind], retryAt });
+    const classified = classifyGoogleError(error);
+    expect(classified).toEqual({ kind: 'rateLimited', retryAt, retryAfterSeconds: expect.any(Number) });
+    expect(classified.kind === 'rateLimited' && classified.retryAfterSeconds).toBeGreaterThanOrEqual(89);
+    expect(classified.kind === 'rateLimited' && classified.retryAfterSeconds).toBeLessThanOrEqual(90);
+  });
+
+  it('reads "Too many concurrent requests for user" as a limit without an announced end', async () => {
+    const error = await listFailingWith({ ...GOOGLE_FAULTS.tooManyConcurrentRequests });
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'rateLimited',
+      retryAfterSeconds: null,
+      retryAt: null,
+    });
   });
 
   it('reads a 429 with its Retry-After header', async () => {
     const error = await listFailingWith({ status: 429, retryAfterSeconds: 7 });
-    expect(classifyGoogleError(error)).toEqual({ kind: 'rateLimited', retryAfterSeconds: 7 });
+    expect(classifyGoogleError(error)).toEqual({
+      kind: 'rateLimited',
+      retryAfterSeconds: 7,
+      retryAt: expect.any(Date),
+    });
   });
 
   it('reads 403 insufficientPermissions with its ACCESS_TOKEN_SCOPE_INSUFFICIENT detail as a missing scope', async () => {

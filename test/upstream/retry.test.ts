@@ -67,6 +67,35 @@ describe('withRetries', () => {
     expect(clock.slept).toEqual([]);
   });
 
+  it('never retries into a limit whose announced end lies beyond the budget', async () => {
+    const clock = fakeClock();
+    const retryAt = new Date(Date.now() + 15 * 60_000).toISOString();
+    const limited = Object.assign(new Error('status 403'), {
+      response: {
+        status: 403,
+        headers: {},
+        data: {
+          error: {
+            message: `User-rate limit exceeded.  Retry after ${retryAt}`,
+            errors: [{ reason: 'userRateLimitExceeded' }],
+          },
+        },
+      },
+    });
+    let calls = 0;
+    const attempt = withRetries(
+      () => {
+        calls++;
+        return Promise.reject(limited);
+      },
+      policy,
+      clock,
+    );
+    await expect(attempt).rejects.toBeInstanceOf(RetriesExhaustedError);
+    expect(calls).toBe(1);
+    expect(clock.slept).toEqual([]);
+  });
+
   it('stops after the budget is spent on lasting failures', async () => {
     const clock = fakeClock();
     let calls = 0;

@@ -56,16 +56,22 @@ describe('upstreamError', () => {
   );
 
   it('answers RATE_LIMITED with Google’s Retry-After, or the call’s fallback', async () => {
-    const limited = await upstreamError({ kind: 'rateLimited', retryAfterSeconds: 3 }, gmailCall());
+    const limited = await upstreamError(
+      { kind: 'rateLimited', retryAfterSeconds: 3, retryAt: null },
+      gmailCall(),
+    );
     expect(limited?.extensions).toEqual({ code: ErrorCode.RATE_LIMITED, retryAfterSeconds: 3 });
-    const fallback = await upstreamError({ kind: 'rateLimited', retryAfterSeconds: null }, gmailCall());
+    const fallback = await upstreamError(
+      { kind: 'rateLimited', retryAfterSeconds: null, retryAt: null },
+      gmailCall(),
+    );
     expect(fallback?.extensions).toEqual({ code: ErrorCode.RATE_LIMITED, retryAfterSeconds: 8 });
   });
 
   it('answers UPSTREAM_UNAVAILABLE for a rate limit when the call has no RATE_LIMITED of its own', async () => {
     const { retryAfterFallbackSeconds: _none, ...signIn } = gmailCall();
     const error = await upstreamError(
-      { kind: 'rateLimited', retryAfterSeconds: 3 },
+      { kind: 'rateLimited', retryAfterSeconds: 3, retryAt: null },
       { ...signIn, upstream: 'Google' },
     );
     expect(error?.code).toBe(ErrorCode.UPSTREAM_UNAVAILABLE);

@@ -1,0 +1,90 @@
+import type { Db, Document } from 'mongodb';
+import type { GmailQuotaRepository, QuotaWindow } from '../../src/quota/gmail-quota.repository';
+
+export interface GmailQuotaRepositoryFixture {
+  readonly db: Db;
+  readonly collectionName: string;
+  create(): GmailQuotaRepository;
+  close(): Promise<void>;
+}
+
+const WINDOW: QuotaWindow = { startMs: 1_795_000_000_000, endMs: 1_795_000_060_000 };
+const NEXT: QuotaWindow = { startMs: WINDOW.endMs, endMs: WINDOW.endMs + 60_000 };
+
+/** The contract every GmailQuotaRepository implementation meets, checked against the raw documents. */
+export function gmailQuotaRepositoryContract(
+  name: string,
+  setUp: () => Promise<GmailQuotaRepositoryFixture>,
+): void {
+  describe(`${name} (GmailQuotaRepository contract)`, () => {
+    let fixture: GmailQuotaRepositoryFixture;
+    let quota: GmailQuotaRepository;
+    const raw = (id: string): Promise<Document | null> =>
+      fixture.db.collection(fixture.collectionName).findOne({ _id: id as never });
+
+    beforeEach(async () => {
+      fixture = await setUp();
+      quota = fixture.create();
+      await quota.ensureIndexes();
+    });
+    afterEach(() => fixture.close());
+
+    it('creates its TTL index idempotently', async () => {
+      await quota.ensureIndexes();
+      const indexes = await fixture.db.collection(fixture.collectionName).listIndexes().toArray();
+      expect(indexes).toContainEqual(
+        expect.objectContaining({ key: { expiresAt: 1 }, expireAfterSeconds: 0 }),
+      );
+    });
+
+    it('reserves into a fresh window and stores the units under <userId>:<windowStartMs>', async () => {
+      expect(await quota.reserve('ada', WINDOW, 105, 500)).toBe(105);
+      const stored = await raw(`ada:${WINDOW.startMs}`);
+      expect(stored).toMatchObject({ units: 105, userId: 'ada' });
+      expect((stored?.['expiresAt'] as Date).getTime()).toBeGreaterThanOrEqual(WINDOW.endMs);
+    });
+
+    it('adds reservations up to the limit and refuses the one that would pass it, writing nothing', async () => {
+      expect(await quota.reserve('ada', WINDOW, 300, 500)).toBe(300);
+      expect(await quota.reserve('ada', WINDOW, 200, 500)).toBe(500);
+      expect(await quota.reserve('ada', WINDOW, 5, 500)).toBeNull();
+      expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 500 });
+    });
+
+    it('refuses a cost above the limit even in a fresh window', async () => {
+      expect(await quota.reserve('ada', WINDOW, 501, 500)).toBeNull();
+      expect(await raw(`ada:${WINDOW.startMs}`)).toBeNull();
+    });
+
+    it('keeps users and windows apart', async () => {
+      expect(await quota.reserve('ada', WINDOW, 500, 500)).toBe(500);
+      expect(await quota.reserve('bob', WINDOW, 500, 500)).toBe(500);
+      expect(await quota.reserve('ada', NEXT, 500, 500)).toBe(500);
+    });
+
+    it('never lets concurrent reservations pass the limit together', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 12 }, () => quota.reserve('ada', WINDOW, 100, 500)),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(5);
+      expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 500 });
+    });
+
+    it('adjusts a window by a refund or an extra charge and returns its units', async () => {
+      await quota.reserve('ada', WINDOW, 105, 500);
+      expect(await quota.adjust('ada', WINDOW, -60)).toBe(45);
+      expect(await quota.adjust('ada', WINDOW, 10)).toBe(55);
+      expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 55 });
+    });
+
+    it('records a block under <userId>:block, keeps the later end, and reports it until it ends', async () => {
+      const until = new Date(WINDOW.startMs + 900_000);
+      await quota.block('ada', until);
+      await quota.block('ada', new Date(WINDOW.startMs + 60_000));
+      expect(await raw('ada:block')).toMatchObject({ until, expiresAt: until });
+      expect(await quota.blockedUntil('ada', new Date(WINDOW.startMs))).toEqual(until);
+      expect(await quota.blockedUntil('ada', until)).toBeNull();
+      expect(await quota.blockedUntil('bob', new Date(WINDOW.startMs))).toBeNull();
+    });
+  });
+}
