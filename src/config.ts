@@ -64,6 +64,12 @@ export interface GatewayConfig {
   readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
+  /** Gmail calls one user may have in flight at once, per instance (GMAIL_USER_CONCURRENCY), e.g. 10. */
+  readonly gmailUserConcurrency: number;
+  /** Timeout of one call to Google, connect and answer, in ms (GOOGLE_TIMEOUT_MS), e.g. 10000. */
+  readonly googleTimeoutMs: number;
+  /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS), e.g. 20000; its Gmail calls are aborted then. */
+  readonly requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -198,6 +204,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 366 * 24 * 3600),
     metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
     corsOrigins,
+    gmailUserConcurrency: integer('GMAIL_USER_CONCURRENCY', 10, 1, 1000),
+    googleTimeoutMs: integer('GOOGLE_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 20_000, 100, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

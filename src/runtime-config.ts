@@ -19,6 +19,12 @@ export interface RuntimeConfig {
   readonly sessionTtlSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
+  /** Gmail calls one user may have in flight at once, per instance (GMAIL_USER_CONCURRENCY). */
+  readonly gmailUserConcurrency: number;
+  /** Timeout of one call to Google in ms (GOOGLE_TIMEOUT_MS). */
+  readonly googleTimeoutMs: number;
+  /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs: number;
 }
 
 /** What stands in for a setting the environment left unset (local mode); ignored where the setting is set. */
@@ -51,6 +57,9 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     corsOrigins: config.corsOrigins ?? local.corsOrigins ?? missing('CORS_ORIGINS'),
     sessionTtlSeconds: config.sessionTtlSeconds,
     metadataCacheMB: config.metadataCacheMB,
+    gmailUserConcurrency: config.gmailUserConcurrency,
+    googleTimeoutMs: config.googleTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
 }
 
