@@ -13,6 +13,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
 import { bodyErrorHandler } from './http/body-errors';
 import { mountHealthChecks } from './http/health';
 import { queryLimits } from './http/query-limits';
+import { requestDeadline } from './http/request-deadline';
 import { requestIdOf } from './http/request-id';
 import { requestLogPlugin } from './http/request-log.plugin';
 import { landingPage } from './http/sandbox-page';
@@ -26,7 +27,6 @@ import { createServices, type Services } from './services';
 /** Knobs with production defaults; tests shrink budgets to keep failure paths fast. */
 export interface GatewayTuning {
   readonly retry: RetryPolicy;
-  readonly metadataConcurrency: number;
   readonly labelFreshnessMs: number;
   readonly maxOAuthClients: number;
   /** Largest request body accepted; larger ones get 413. */
@@ -35,7 +35,6 @@ export interface GatewayTuning {
 
 export const DEFAULT_TUNING: GatewayTuning = {
   retry: DEFAULT_RETRY_POLICY,
-  metadataConcurrency: 20,
   labelFreshnessMs: 30_000,
   maxOAuthClients: 10_000,
   bodyLimitBytes: 64 * 1024,
@@ -106,7 +105,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         const requestId = requestIdOf(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
         const { auth, mailbox } = services;
-        return createRequestContext({ requestId, authorization: req.headers.authorization, auth, mailbox });
+        return createRequestContext({
+          requestId,
+          authorization: req.headers.authorization,
+          auth,
+          mailbox,
+          signal: requestDeadline(res, config.requestTimeoutMs),
+        });
       },
     }),
   );

@@ -9,6 +9,7 @@ import { MongoCredentialRepository } from './credentials/mongo-credential.reposi
 import { TokenCipher } from './credentials/token-cipher';
 import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
+import { UserConcurrency } from './gmail/user-concurrency';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
 import type { RuntimeConfig } from './runtime-config';
@@ -21,7 +22,6 @@ export interface ServiceDeps {
   readonly randomBytes?: (size: number) => Buffer;
   readonly tuning: {
     readonly retry: RetryPolicy;
-    readonly metadataConcurrency: number;
     readonly labelFreshnessMs: number;
     readonly maxOAuthClients: number;
   };
@@ -52,7 +52,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     authorizationRequests.ensureIndexes(),
   ]);
 
-  const google = new GoogleOAuthService(config.google);
+  const google = new GoogleOAuthService(config.google, { timeoutMs: config.googleTimeoutMs });
   const clients = new OAuthClientPool({
     google,
     credentials,
@@ -79,8 +79,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     logger,
     apiRootUrl: config.google.apiRootUrl,
     retry: tuning.retry,
-    clock: { now: () => clock.now().getTime(), sleep: (ms) => clock.sleep(ms) },
-    metadataConcurrency: tuning.metadataConcurrency,
+    clock: { now: () => clock.now().getTime(), sleep: (ms, signal) => clock.sleep(ms, signal) },
+    concurrency: new UserConcurrency(config.gmailUserConcurrency),
+    googleTimeoutMs: config.googleTimeoutMs,
     metadataCacheBytes: config.metadataCacheMB * 2 ** 20,
     labelFreshnessMs: tuning.labelFreshnessMs,
     now: () => clock.now().getTime(),

@@ -1,11 +1,12 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { GatewayError } from '../errors';
+import { GatewayError, UpstreamUnavailableError } from '../errors';
 import { classifyGoogleError } from '../upstream/google-errors';
 import { RetriesExhaustedError, withRetries, type RetryClock, type RetryPolicy } from '../upstream/retry';
 import { upstreamError, type GoogleCall } from '../upstream/upstream-error';
 import type { CursorScope } from './message-cursor';
 import type { ListCall } from './page-position';
+import type { UserConcurrency } from './user-concurrency';
 
 // The only code that calls googleapis for Gmail. One per request and user. Every call goes through call(),
 // which knows the Gmail method by name: the place where timeouts, quota accounting and a per-user concurrency
@@ -44,6 +45,14 @@ export interface GmailClientOptions {
   readonly clock?: RetryClock;
   /** What refusals mean for this user (CREDENTIALS_REVOKED after marking the credential, INSUFFICIENT_SCOPE). */
   readonly refused: GoogleCall['refused'];
+  /** The Google user id the calls are for: the key of the per-user concurrency limit. */
+  readonly userId: string;
+  /** Shared by every request of this instance (created once per process). */
+  readonly concurrency: UserConcurrency;
+  /** Timeout of one call to Gmail, connect and answer, e.g. 10000 (GOOGLE_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** The request's deadline and hang-up: aborting it aborts every call of this client, retries included. */
+  readonly signal?: AbortSignal;
 }
 
 /** The headers the Message type exposes; the only ones asked for. */
@@ -52,6 +61,8 @@ const METADATA_HEADERS = ['Subject', 'From', 'To'];
 export class GmailClient {
   private readonly gmail: gmail_v1.Gmail;
   private readonly errors: GoogleCall;
+  /** googleapis options of every Gmail call: gaxios retries off (withRetries decides), a timeout, the signal. */
+  private readonly requestOptions: { retry: false; timeout: number; signal?: AbortSignal };
 
   constructor(
     private readonly client: OAuth2Client,
@@ -67,6 +78,11 @@ export class GmailClient {
       refused: options.refused,
       unexplainedIsUnavailable: false,
     };
+    this.requestOptions = {
+      retry: false,
+      timeout: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
   }
 
   async list(scope: CursorScope, list: ListCall): Promise<ListedPage> {
@@ -80,7 +96,7 @@ export class GmailClient {
           ...(scope.labelIds.length === 0 ? {} : { labelIds: [...scope.labelIds] }),
           ...(list.pageToken === null ? {} : { pageToken: list.pageToken }),
         },
-        { retry: false },
+        this.requestOptions,
       ),
     );
     const messages: MessageRef[] = (data.messages ?? []).flatMap((m) =>
@@ -99,7 +115,7 @@ export class GmailClient {
       const { data } = await this.call('messages.get', () =>
         this.gmail.users.messages.get(
           { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
-          { retry: false },
+          this.requestOptions,
         ),
       );
       return toMetadata(data);
@@ -112,19 +128,33 @@ export class GmailClient {
 
   /**
    * Runs one Gmail call with the retry policy and translates what is left into the error contract. A 401
-   * refreshes the access token once (shared by concurrent callers) and replays the call.
+   * refreshes the access token once (shared by concurrent callers) and replays the call. Each attempt waits for
+   * one of the user's concurrency slots; once the request's signal aborts (deadline or hang-up), the call
+   * answers UPSTREAM_UNAVAILABLE at once, whatever it was waiting on.
    */
   private async call<T>(_method: GmailMethod, request: () => Promise<T>): Promise<T> {
+    const { signal } = this.options;
     try {
-      return await withRetries(
-        () => this.withOneRefreshOn401(request),
-        this.options.retry,
-        this.options.clock,
+      return await untilAborted(
+        withRetries(
+          () => this.withOneRefreshOn401(() => this.inFlight(request)),
+          this.options.retry,
+          this.options.clock,
+          undefined,
+          signal,
+        ),
+        signal,
       );
     } catch (error) {
+      if (signal?.aborted) throw new UpstreamUnavailableError('Gmail');
       const kind = error instanceof RetriesExhaustedError ? error.kind : classifyGoogleError(error);
       throw (await upstreamError(kind, this.errors)) ?? error;
     }
+  }
+
+  /** One HTTP call to Gmail, holding one of the user's concurrency slots while it is out. */
+  private inFlight<T>(request: () => Promise<T>): Promise<T> {
+    return this.options.concurrency.run(this.options.userId, request, this.options.signal);
   }
 
   private async withOneRefreshOn401<T>(request: () => Promise<T>): Promise<T> {
@@ -138,6 +168,22 @@ export class GmailClient {
       return request();
     }
   }
+}
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts. What is still running (a token refresh shared
+ * with the user's other requests, which the signal does not reach) finishes in the background, bounded by its
+ * own timeout.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  let abandon = (): void => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    abandon = () => reject(signal.reason as Error);
+    if (signal.aborted) abandon();
+    else signal.addEventListener('abort', abandon, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', abandon));
 }
 
 function toMetadata(message: gmail_v1.Schema$Message): MessageMetadata {

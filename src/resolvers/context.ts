@@ -9,6 +9,8 @@ export interface GatewayContext {
   readonly bearerToken: string | null;
   readonly auth: AuthService;
   readonly mailbox: MailboxService;
+  /** Aborts at the request's deadline or when the client hangs up; the request's Gmail calls run under it. */
+  readonly signal: AbortSignal;
   /** The request's session, looked up once on first use; null without a valid one. */
   session(): Promise<Session | null>;
   /** The session, or UNAUTHENTICATED with a consent URL. */
@@ -22,6 +24,7 @@ export function createRequestContext(options: {
   authorization: string | undefined;
   auth: AuthService;
   mailbox: MailboxService;
+  signal: AbortSignal;
 }): GatewayContext {
   const bearerToken = parseBearer(options.authorization);
   let session: Promise<Session | null> | undefined;
@@ -31,13 +34,15 @@ export function createRequestContext(options: {
     bearerToken,
     auth: options.auth,
     mailbox: options.mailbox,
+    signal: options.signal,
     session: () => (session ??= options.auth.authenticate(bearerToken)),
     requireSession: async () => {
       const found = await context.session();
       if (found === null) throw await options.auth.unauthenticatedError();
       return found;
     },
-    userMailbox: () => (mailbox ??= context.requireSession().then((s) => options.mailbox.open(s))),
+    userMailbox: () =>
+      (mailbox ??= context.requireSession().then((s) => options.mailbox.open(s, options.signal))),
   };
   return context;
 }

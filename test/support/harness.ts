@@ -56,6 +56,8 @@ export interface HarnessOptions {
   /** METADATA_CACHE_MB; the default budget when absent. */
   readonly metadataCacheMB?: number;
   readonly now?: () => Date;
+  /** More environment variables for loadConfig, e.g. `{ GMAIL_USER_CONCURRENCY: '3' }`. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -119,6 +121,7 @@ export class Harness {
       ...(options.metadataCacheMB === undefined
         ? {}
         : { METADATA_CACHE_MB: String(options.metadataCacheMB) }),
+      ...options.env,
     });
     const server = createServer();
     const gateway = await createGateway({
