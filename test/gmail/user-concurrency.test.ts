@@ -1,3 +1,4 @@
+import { GOOGLE_FAULTS } from '../../dev/google-emulator';
 import { Harness, type SignedIn } from '../support/harness';
 
 // At most GMAIL_USER_CONCURRENCY Gmail calls per user in flight from one instance, whichever of the user's
@@ -51,6 +52,16 @@ describe('the per-user concurrency limit (GMAIL_USER_CONCURRENCY)', () => {
     expect(h.emulator.count('messages.get')).toBe(100);
     expect(h.emulator.peakInFlight(user.viewer.id)).toBeLessThanOrEqual(3);
     expect(h.emulator.peakInFlight(user.viewer.id)).toBeGreaterThan(1);
+  });
+
+  it('retries Gmail’s 429 "Too many concurrent requests for user" and answers the page', async () => {
+    h.emulator.injectFault('messages.get', { ...GOOGLE_FAULTS.tooManyConcurrentRequests, times: 2 });
+    const response = await h.graphql<Subjects>(SUBJECTS, { first: 5 }, { token: user.token });
+
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.messages.edges.every((e) => typeof e.node.subject === 'string')).toBe(true);
+    expect(h.emulator.count('messages.get', (r) => r.status === 429)).toBe(2);
+    expect(h.emulator.count('messages.get', (r) => r.status === 200)).toBe(5);
   });
 
   it('lets another user’s calls run beside a busy user’s', async () => {
