@@ -14,5 +14,12 @@ export interface Clock {
 /** Wall-clock time and real timers. */
 export const systemClock: Clock = {
   now: () => new Date(),
-  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  sleep: async (ms, signal) => {
+    try {
+      await delay(ms, undefined, signal ? { signal } : {});
+    } catch (error) {
+      // Node rejects with its own AbortError; the contract is the signal's reason (the deadline, the hang-up).
+      throw signal?.aborted ? signal.reason : error;
+    }
+  },
 };

@@ -75,6 +75,12 @@ export interface GatewayConfig {
   readonly gmailUserQuotaPerMinute: number;
   /** Units per Gmail method; GMAIL_QUOTA_COSTS over the built-in table. */
   readonly gmailQuotaCosts: GmailQuotaCosts;
+  /** Gmail calls one user may have in flight at once, per instance (GMAIL_USER_CONCURRENCY), e.g. 10. */
+  readonly gmailUserConcurrency: number;
+  /** Timeout of one call to Google, connect and answer, in ms (GOOGLE_TIMEOUT_MS), e.g. 10000. */
+  readonly googleTimeoutMs: number;
+  /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS), e.g. 20000; its Gmail calls are aborted then. */
+  readonly requestTimeoutMs: number;
   /** Local mode only: how the stand-ins are set up. Ignored for whatever is configured for real. */
   readonly local: LocalModeConfig;
 }
@@ -244,6 +250,9 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }),
     gmailUserQuotaPerMinute: integer('GMAIL_USER_QUOTA_PER_MINUTE', 6000, 1, 10_000_000),
     gmailQuotaCosts: parseQuotaCosts(value('GMAIL_QUOTA_COSTS'), problems),
+    gmailUserConcurrency: integer('GMAIL_USER_CONCURRENCY', 10, 1, 1000),
+    googleTimeoutMs: integer('GOOGLE_TIMEOUT_MS', 10_000, 100, 600_000),
+    requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 20_000, 100, 600_000),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

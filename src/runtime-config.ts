@@ -24,6 +24,12 @@ export interface RuntimeConfig {
   readonly gmailUserQuotaPerMinute: number;
   /** Units per Gmail method: the built-in table with GMAIL_QUOTA_COSTS applied. */
   readonly gmailQuotaCosts: GmailQuotaCosts;
+  /** Gmail calls one user may have in flight at once, per instance (GMAIL_USER_CONCURRENCY). */
+  readonly gmailUserConcurrency: number;
+  /** Timeout of one call to Google in ms (GOOGLE_TIMEOUT_MS). */
+  readonly googleTimeoutMs: number;
+  /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs: number;
 }
 
 /** What stands in for a setting the environment left unset (local mode); ignored where the setting is set. */
@@ -58,6 +64,9 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     metadataCacheMB: config.metadataCacheMB,
     gmailUserQuotaPerMinute: config.gmailUserQuotaPerMinute,
     gmailQuotaCosts: config.gmailQuotaCosts,
+    gmailUserConcurrency: config.gmailUserConcurrency,
+    googleTimeoutMs: config.googleTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
   });
 }
 

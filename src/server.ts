@@ -15,6 +15,7 @@ import { mountExplorer } from './http/explorer';
 import { gmailQuotaPlugin } from './http/gmail-quota.plugin';
 import { mountHealthChecks } from './http/health';
 import { queryLimits } from './http/query-limits';
+import { requestDeadline } from './http/request-deadline';
 import { requestIdOf } from './http/request-id';
 import { requestLogPlugin } from './http/request-log.plugin';
 import { landingPage } from './http/sandbox-page';
@@ -28,7 +29,6 @@ import { createServices, type Services } from './services';
 /** Knobs with production defaults; tests shrink budgets to keep failure paths fast. */
 export interface GatewayTuning {
   readonly retry: RetryPolicy;
-  readonly metadataConcurrency: number;
   readonly labelFreshnessMs: number;
   readonly maxOAuthClients: number;
   /** Length of one Gmail budget window, 60,000 ms; tests shorten it instead of waiting a minute. */
@@ -39,7 +39,6 @@ export interface GatewayTuning {
 
 export const DEFAULT_TUNING: GatewayTuning = {
   retry: DEFAULT_RETRY_POLICY,
-  metadataConcurrency: 20,
   labelFreshnessMs: 30_000,
   maxOAuthClients: 10_000,
   quotaWindowMs: 60_000,
@@ -113,8 +112,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         const requestId = requestIdOf(req.headers['x-request-id']);
         res.setHeader('x-request-id', requestId);
         const { auth, mailbox, gmailBudget: budget } = services;
-        const authorization = req.headers.authorization;
-        return createRequestContext({ requestId, authorization, auth, mailbox, budget });
+        return createRequestContext({
+          requestId,
+          authorization: req.headers.authorization,
+          auth,
+          mailbox,
+          budget,
+          signal: requestDeadline(res, config.requestTimeoutMs),
+        });
       },
     }),
   );

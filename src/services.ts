@@ -14,6 +14,7 @@ import { MessageCursorCodec } from './gmail/message-cursor';
 import { GmailBudget } from './quota/gmail-budget';
 import { MongoGmailQuotaRepository } from './quota/mongo-gmail-quota.repository';
 import { OperatorFaultLog } from './upstream/operator-faults';
+import { UserConcurrency } from './gmail/user-concurrency';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
 import type { RuntimeConfig } from './runtime-config';
@@ -26,7 +27,6 @@ export interface ServiceDeps {
   readonly randomBytes?: (size: number) => Buffer;
   readonly tuning: {
     readonly retry: RetryPolicy;
-    readonly metadataConcurrency: number;
     readonly labelFreshnessMs: number;
     readonly maxOAuthClients: number;
     /** Length of one Gmail budget window: 60,000 ms (GMAIL_USER_QUOTA_PER_MINUTE is per minute); tests shorten it. */
@@ -63,7 +63,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     authorizationRequests.ensureIndexes(),
   ]);
 
-  const google = new GoogleOAuthService(config.google);
+  const google = new GoogleOAuthService(config.google, { timeoutMs: config.googleTimeoutMs });
   const operatorFaults = new OperatorFaultLog({ logger, now: () => clock.now().getTime() });
   const clients = new OAuthClientPool({
     google,
@@ -94,8 +94,9 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     apiRootUrl: config.google.apiRootUrl,
     retry: tuning.retry,
     operatorFaults,
-    clock: { now: () => clock.now().getTime(), sleep: (ms) => clock.sleep(ms) },
-    metadataConcurrency: tuning.metadataConcurrency,
+    clock: { now: () => clock.now().getTime(), sleep: (ms, signal) => clock.sleep(ms, signal) },
+    concurrency: new UserConcurrency(config.gmailUserConcurrency),
+    googleTimeoutMs: config.googleTimeoutMs,
     metadataCacheBytes: config.metadataCacheMB * 2 ** 20,
     labelFreshnessMs: tuning.labelFreshnessMs,
     now: () => clock.now().getTime(),

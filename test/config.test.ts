@@ -42,6 +42,9 @@ describe('loadConfig', () => {
       metadataCacheMB: 16,
       corsOrigins: null,
       local: { redirectUri: null, googlePort: 4001, dataDir: '.local' },
+      gmailUserConcurrency: 10,
+      googleTimeoutMs: 10_000,
+      requestTimeoutMs: 20_000,
     });
     expect(config.scopes).toEqual(DEFAULT_SCOPES);
     expect(Object.isFrozen(config)).toBe(true);
@@ -143,6 +146,22 @@ describe('loadConfig', () => {
     });
     expect(problems).toHaveLength(8);
     expect(problems.join('\n')).not.toContain(badKey.slice(3));
+  });
+
+  it('reads the per-user concurrency and the deadlines, and refuses values that cannot work', () => {
+    expect(
+      loadConfig({ GMAIL_USER_CONCURRENCY: '3', GOOGLE_TIMEOUT_MS: '2500', REQUEST_TIMEOUT_MS: '5000' }),
+    ).toMatchObject({ gmailUserConcurrency: 3, googleTimeoutMs: 2500, requestTimeoutMs: 5000 });
+    const problems = problemsOf({
+      GMAIL_USER_CONCURRENCY: '0',
+      GOOGLE_TIMEOUT_MS: 'soon',
+      REQUEST_TIMEOUT_MS: '1.5',
+    });
+    expect(problems).toEqual([
+      'GMAIL_USER_CONCURRENCY must be an integer from 1 to 1000, got "0"',
+      'GOOGLE_TIMEOUT_MS must be an integer from 100 to 600000, got "soon"',
+      'REQUEST_TIMEOUT_MS must be an integer from 100 to 600000, got "1.5"',
+    ]);
   });
 
   it('refuses a half-configured Google client instead of silently falling back to local mode', () => {

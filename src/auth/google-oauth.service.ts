@@ -43,7 +43,13 @@ export class GoogleOAuthService {
   /** Used only to generate URLs and PKCE pairs, exchange codes and revoke: no per-user token state. */
   private readonly appClient: OAuth2Client;
 
-  constructor(private readonly config: GoogleConfig) {
+  constructor(
+    private readonly config: GoogleConfig,
+    private readonly options: {
+      /** Timeout of every call to Google through these clients (token, revoke, userinfo, Gmail), e.g. 10000. */
+      readonly timeoutMs: number;
+    },
+  ) {
     this.appClient = this.createClient();
   }
 
@@ -61,6 +67,9 @@ export class GoogleOAuthService {
         oauth2TokenUrl: this.config.tokenUrl,
         oauth2RevokeUrl: this.config.revokeUrl,
       },
+      // The defaults of every request the client's transporter makes: refreshes, code exchanges, revokes, and
+      // the API calls authorized through it. A call past it fails with gaxios's TimeoutError (unavailable).
+      transporterOptions: { timeout: this.options.timeoutMs },
     });
   }
 

@@ -1,6 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { GatewayError } from '../errors';
+import { GatewayError, UpstreamUnavailableError } from '../errors';
 import type { GmailMeter } from '../quota/gmail-budget';
 import { classifyGoogleError } from '../upstream/google-errors';
 import {
@@ -14,6 +14,7 @@ import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import { upstreamError, type GoogleCall } from '../upstream/upstream-error';
 import type { CursorScope } from './message-cursor';
 import type { ListCall } from './page-position';
+import type { UserConcurrency } from './user-concurrency';
 
 // The only code that calls googleapis for Gmail. One per request and user. Every call goes through call(),
 // which knows the Gmail method by name: the place where timeouts, quota accounting and a per-user concurrency
@@ -56,6 +57,14 @@ export interface GmailClientOptions {
   readonly refused: GoogleCall['refused'];
   /** Where an operator fault (OAuth client rejected, Gmail API disabled) is logged. */
   readonly operatorFaults: OperatorFaultReporter;
+  /** The Google user id the calls are for: the key of the per-user concurrency limit. */
+  readonly userId: string;
+  /** Shared by every request of this instance (created once per process). */
+  readonly concurrency: UserConcurrency;
+  /** Timeout of one call to Gmail, connect and answer, e.g. 10000 (GOOGLE_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+  /** The request's deadline and hang-up: aborting it aborts every call of this client, retries included. */
+  readonly signal?: AbortSignal;
 }
 
 /** The headers the Message type exposes; the only ones asked for. */
@@ -64,6 +73,8 @@ const METADATA_HEADERS = ['Subject', 'From', 'To'];
 export class GmailClient {
   private readonly gmail: gmail_v1.Gmail;
   private readonly errors: GoogleCall;
+  /** googleapis options of every Gmail call: gaxios retries off (withRetries decides), a timeout, the signal. */
+  private readonly requestOptions: { retry: false; timeout: number; signal?: AbortSignal };
 
   constructor(
     private readonly client: OAuth2Client,
@@ -80,6 +91,11 @@ export class GmailClient {
       unexplainedIsUnavailable: false,
       operatorFaults: options.operatorFaults,
     };
+    this.requestOptions = {
+      retry: false,
+      timeout: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    };
   }
 
   async list(scope: CursorScope, list: ListCall): Promise<ListedPage> {
@@ -93,7 +109,7 @@ export class GmailClient {
           ...(scope.labelIds.length === 0 ? {} : { labelIds: [...scope.labelIds] }),
           ...(list.pageToken === null ? {} : { pageToken: list.pageToken }),
         },
-        { retry: false },
+        this.requestOptions,
       ),
     );
     const messages: MessageRef[] = (data.messages ?? []).flatMap((m) =>
@@ -112,7 +128,7 @@ export class GmailClient {
       const { data } = await this.call('messages.get', () =>
         this.gmail.users.messages.get(
           { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
-          { retry: false },
+          this.requestOptions,
         ),
       );
       return toMetadata(data);
@@ -125,20 +141,35 @@ export class GmailClient {
 
   /**
    * Runs one Gmail call with the retry policy and translates what is left into the error contract. A 401
-   * refreshes the access token once (shared by concurrent callers) and replays the call.
+   * refreshes the access token once (shared by concurrent callers) and replays the call. Each attempt waits for
+   * one of the user's concurrency slots; once the request's signal aborts (deadline or hang-up), the call
+   * answers UPSTREAM_UNAVAILABLE at once, whatever it was waiting on.
    */
   private async call<T>(method: GmailMethod, request: () => Promise<T>): Promise<T> {
-    const attempt = () => this.options.meter.attempt(method, request);
+    const { signal } = this.options;
+    // Every attempt is charged to the budget before it starts, then waits for a concurrency slot.
+    const attempt = () => this.options.meter.attempt(method, () => this.inFlight(request));
     try {
-      return await withRetries(
-        () => this.withOneRefreshOn401(attempt),
-        this.options.retry,
-        this.options.clock,
+      return await untilAborted(
+        withRetries(
+          () => this.withOneRefreshOn401(attempt),
+          this.options.retry,
+          this.options.clock,
+          undefined,
+          signal,
+        ),
+        signal,
       );
     } catch (error) {
+      if (signal?.aborted) throw new UpstreamUnavailableError('Gmail');
       const kind = error instanceof RetriesExhaustedError ? error.kind : classifyGoogleError(error);
       throw (await upstreamError(kind, this.errors)) ?? error;
     }
+  }
+
+  /** One HTTP call to Gmail, holding one of the user's concurrency slots while it is out. */
+  private inFlight<T>(request: () => Promise<T>): Promise<T> {
+    return this.options.concurrency.run(this.options.userId, request, this.options.signal);
   }
 
   /**
@@ -164,6 +195,22 @@ export class GmailClient {
     await (this.options.clock ?? realClock).sleep(this.options.retry.baseDelayMs);
     return request();
   }
+}
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` aborts. What is still running (a token refresh shared
+ * with the user's other requests, which the signal does not reach) finishes in the background, bounded by its
+ * own timeout.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  let abandon = (): void => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    abandon = () => reject(signal.reason as Error);
+    if (signal.aborted) abandon();
+    else signal.addEventListener('abort', abandon, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', abandon));
 }
 
 function toMetadata(message: gmail_v1.Schema$Message): MessageMetadata {

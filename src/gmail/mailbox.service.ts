@@ -15,6 +15,7 @@ import type { GoogleRefusal } from '../upstream/upstream-error';
 import { GmailClient } from './gmail.client';
 import type { MessageCursorCodec } from './message-cursor';
 import { MetadataCache } from './metadata-cache';
+import type { UserConcurrency } from './user-concurrency';
 import { UserMailbox } from './user-mailbox';
 
 export type { MessageMetadata, MessageRef } from './gmail.client';
@@ -35,8 +36,10 @@ export interface MailboxServiceDeps {
   readonly clock?: RetryClock;
   /** Where Google's complaints about the OAuth client or the Cloud project are logged (one per process). */
   readonly operatorFaults: OperatorFaultReporter;
-  /** How many `messages.get` calls one request runs at once. */
-  readonly metadataConcurrency: number;
+  /** Gmail calls in flight per user, across all of the user's requests (created once per process). */
+  readonly concurrency: UserConcurrency;
+  /** Timeout of one call to Gmail, e.g. 10000 (GOOGLE_TIMEOUT_MS). */
+  readonly googleTimeoutMs: number;
   /** Memory budget of the metadata cache in bytes, e.g. 64 MiB; 0 keeps nothing (see MetadataCache). */
   readonly metadataCacheBytes: number;
   /** How long cached labelIds are trusted (see MetadataCache). */
@@ -62,9 +65,10 @@ export class MailboxService {
   /**
    * Checks the session's credential and returns the mailbox for this request. A credential marked
    * NEEDS_REAUTHORIZATION answers CREDENTIALS_REVOKED at once, without calling Google. Every Gmail call of the
-   * mailbox is charged to `meter` (the request's share of the user's budget).
+   * mailbox is charged to `meter` (the request's share of the user's budget). `signal` is the request's deadline
+   * and hang-up: its abort ends the mailbox's Gmail calls.
    */
-  async open(session: Session, meter: GmailMeter): Promise<UserMailbox> {
+  async open(session: Session, meter: GmailMeter, signal?: AbortSignal): Promise<UserMailbox> {
     const credential = await this.deps.credentials.findById(session.userId);
     if (credential === null) throw await this.deps.consent.unauthenticated();
     if (credential.status !== 'ACTIVE' || credential.refreshToken === null) {
@@ -77,12 +81,15 @@ export class MailboxService {
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
       refused: (refusal) => this.refused(credential, refusal),
       operatorFaults: this.deps.operatorFaults,
+      userId: credential.userId,
+      concurrency: this.deps.concurrency,
+      timeoutMs: this.deps.googleTimeoutMs,
+      ...(signal ? { signal } : {}),
     });
     return new UserMailbox(credential, {
       gmail,
       cache: this.cache,
       cursors: this.deps.cursors,
-      metadataConcurrency: this.deps.metadataConcurrency,
     });
   }
 

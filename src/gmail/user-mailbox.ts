@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import pLimit from 'p-limit';
 import type { Credential } from '../credentials/credential.repository';
 import { buildConnection, type Connection } from '../schema/connection';
 import type { GmailClient, ListedPage, MessageMetadata, MessageRef } from './gmail.client';
@@ -12,13 +11,13 @@ export interface UserMailboxDeps {
   readonly gmail: GmailClient;
   readonly cache: MetadataCache;
   readonly cursors: MessageCursorCodec;
-  /** How many `messages.get` calls one request runs at once. */
-  readonly metadataConcurrency: number;
 }
 
-/** One per request and user: lists messages and loads metadata in batches (de-duplicated, in parallel). */
+/**
+ * One per request and user: lists messages and loads metadata in batches (de-duplicated, in parallel; how many
+ * run at once is the Gmail client's per-user limit, shared with the user's other requests).
+ */
 export class UserMailbox {
-  private readonly limit: ReturnType<typeof pLimit>;
   /** Batches every metadata read of this request into one round of parallel `messages.get` calls. */
   readonly metadata: DataLoader<string, MessageMetadata | null>;
   /** Metadata reads that must bypass cached labelIds (because `labelIds` was selected). */
@@ -28,7 +27,6 @@ export class UserMailbox {
     private readonly credential: Credential,
     private readonly deps: UserMailboxDeps,
   ) {
-    this.limit = pLimit(deps.metadataConcurrency);
     this.metadata = new DataLoader((ids) => this.loadMetadata(ids));
     this.freshMetadata = new DataLoader((ids) => this.loadFreshMetadata(ids));
   }
@@ -69,8 +67,8 @@ export class UserMailbox {
   }
 
   /** Metadata of any age: headers, snippet, date and size never change for a message id. */
-  private loadMetadata(ids: readonly string[]): Promise<(MessageMetadata | null)[]> {
-    return Promise.all(
+  private loadMetadata(ids: readonly string[]): Promise<(MessageMetadata | null | Error)[]> {
+    return eachSettled(
       ids.map((id) => {
         const cached = this.deps.cache.get(this.credential.userId, id);
         return cached === undefined ? this.fetchAndRemember(id) : Promise.resolve(cached.metadata);
@@ -79,8 +77,8 @@ export class UserMailbox {
   }
 
   /** Metadata whose labelIds are recent enough; an uncached id goes through the other loader, so one fetch serves both. */
-  private loadFreshMetadata(ids: readonly string[]): Promise<(MessageMetadata | null)[]> {
-    return Promise.all(
+  private loadFreshMetadata(ids: readonly string[]): Promise<(MessageMetadata | null | Error)[]> {
+    return eachSettled(
       ids.map((id) => {
         const cached = this.deps.cache.get(this.credential.userId, id);
         if (cached === undefined) return this.metadata.load(id);
@@ -90,8 +88,20 @@ export class UserMailbox {
   }
 
   private async fetchAndRemember(id: string): Promise<MessageMetadata | null> {
-    const metadata = await this.limit(() => this.deps.gmail.getMetadata(id));
+    const metadata = await this.deps.gmail.getMetadata(id);
     if (metadata !== null) this.deps.cache.remember(this.credential.userId, id, metadata);
     return metadata;
   }
+}
+
+/**
+ * A batch's answers one by one: a message whose get failed (timed out, passed the request's deadline) fails only
+ * its own fields, while the messages Gmail did answer keep their data. DataLoader hands an Error to that key.
+ */
+function eachSettled<T>(loads: readonly Promise<T>[]): Promise<(T | Error)[]> {
+  return Promise.all(
+    loads.map((load) =>
+      load.catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ),
+  );
 }

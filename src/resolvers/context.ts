@@ -12,6 +12,8 @@ export interface GatewayContext {
   readonly mailbox: MailboxService;
   /** This request's share of the user's Gmail budget: its plan, reservation and what it spent. */
   readonly gmailQuota: RequestQuota;
+  /** Aborts at the request's deadline or when the client hangs up; the request's Gmail calls run under it. */
+  readonly signal: AbortSignal;
   /** The request's session, looked up once on first use; null without a valid one. */
   session(): Promise<Session | null>;
   /** The session, or UNAUTHENTICATED with a consent URL. */
@@ -26,6 +28,7 @@ export function createRequestContext(options: {
   auth: AuthService;
   mailbox: MailboxService;
   budget: GmailBudget;
+  signal: AbortSignal;
 }): GatewayContext {
   const bearerToken = parseBearer(options.authorization);
   let session: Promise<Session | null> | undefined;
@@ -36,6 +39,7 @@ export function createRequestContext(options: {
     auth: options.auth,
     mailbox: options.mailbox,
     gmailQuota: options.budget.openRequest(),
+    signal: options.signal,
     session: () => (session ??= options.auth.authenticate(bearerToken)),
     requireSession: async () => {
       const found = await context.session();
@@ -45,7 +49,7 @@ export function createRequestContext(options: {
     userMailbox: () =>
       (mailbox ??= context
         .requireSession()
-        .then((s) => options.mailbox.open(s, context.gmailQuota.meterFor(s.userId)))),
+        .then((s) => options.mailbox.open(s, context.gmailQuota.meterFor(s.userId), options.signal))),
   };
   return context;
 }

@@ -57,7 +57,27 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
+  // gaxios's codes for a call it gave up on: its `timeout` option fired, or the caller's signal aborted it.
+  'TimeoutError',
+  'AbortError',
 ]);
+const ABORT_NAMES = new Set(['AbortError', 'TimeoutError']);
+
+/**
+ * A connection failure, a timeout or an abort, whether raised directly or wrapped: gaxios wraps fetch's error
+ * (itself wrapping undici's) in `cause`, and a DOMException from an AbortSignal has only a `name`.
+ */
+function isNetworkFailure(error: Record<string, unknown>): boolean {
+  let current: Record<string, unknown> | undefined = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    const { code, name, message } = current;
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (typeof name === 'string' && ABORT_NAMES.has(name)) return true;
+    if (name === 'TypeError' && message === 'fetch failed') return true;
+    current = record(current.cause);
+  }
+  return false;
+}
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
@@ -158,13 +178,7 @@ export function classifyGoogleError(error: unknown): GoogleErrorKind {
         ? err.status
         : undefined;
   if (status === undefined) {
-    const code = typeof err.code === 'string' ? err.code : record(err.cause)?.code;
-    const isNetwork =
-      (typeof code === 'string' && NETWORK_CODES.has(code)) ||
-      err.name === 'AbortError' ||
-      err.name === 'TimeoutError' ||
-      (err.name === 'TypeError' && err.message === 'fetch failed');
-    return isNetwork ? { kind: 'unavailable', retryAfterSeconds: null } : { kind: 'unknown' };
+    return isNetworkFailure(err) ? { kind: 'unavailable', retryAfterSeconds: null } : { kind: 'unknown' };
   }
   const data = record(response?.data);
   const retryAfterSeconds = parseRetryAfter(headerOf(response?.headers, 'retry-after'));

@@ -1,3 +1,4 @@
+import { systemClock } from '../clock';
 import { classifyGoogleError, type GoogleErrorKind } from './google-errors';
 
 // Retries a Gmail call on rate limits (429, 403 rateLimitExceeded) and transient failures (5xx, network),
@@ -27,12 +28,13 @@ export class RetriesExhaustedError extends Error {
 
 export interface RetryClock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`; rejects with the signal's reason when it is aborted first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: RetryClock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) => systemClock.sleep(ms, signal),
 };
 
 export async function withRetries<T>(
@@ -40,12 +42,15 @@ export async function withRetries<T>(
   policy: RetryPolicy,
   clock: RetryClock = realClock,
   random: () => number = Math.random,
+  /** The request's deadline or hang-up: once aborted, no further attempt and no more waiting. */
+  signal?: AbortSignal,
 ): Promise<T> {
   const deadline = clock.now() + policy.budgetMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (error) {
+      if (signal?.aborted) throw error;
       const kind = classifyGoogleError(error);
       if (kind.kind !== 'rateLimited' && kind.kind !== 'unavailable') throw error;
       const backoff = random() * policy.baseDelayMs * 2 ** (attempt - 1);
@@ -53,7 +58,7 @@ export async function withRetries<T>(
       if (attempt >= policy.maxAttempts || clock.now() + delay > deadline) {
         throw new RetriesExhaustedError(kind, error);
       }
-      await clock.sleep(delay);
+      await clock.sleep(delay, signal);
     }
   }
 }

@@ -273,6 +273,41 @@ describe('classifyGoogleError, on errors the Google client libraries throw', () 
     });
   });
 
+  describe('when a call is given up on', () => {
+    // What the gateway does to a stalled call: gaxios's `timeout` option, or the request's own signal.
+    async function stalledList(options: { timeout?: number; signal?: AbortSignal }): Promise<unknown> {
+      const { api } = await signedIn();
+      emulator.injectFault('messages.list', { status: 504, stallMs: Infinity });
+      const error = await thrownBy(api.users.messages.list({ userId: 'me' }, { retry: false, ...options }));
+      emulator.clearFaults();
+      return error;
+    }
+
+    it('reads gaxios giving up at its timeout as unavailable', async () => {
+      const error = await stalledList({ timeout: 200 });
+      expect((error as { code?: unknown }).code).toBe('TimeoutError');
+      expect(classifyGoogleError(error)).toEqual({ kind: 'unavailable', retryAfterSeconds: null });
+    });
+
+    it('reads a call aborted by its signal as unavailable', async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new DOMException('deadline', 'TimeoutError')), 100);
+      const error = await stalledList({ signal: controller.signal });
+      expect(classifyGoogleError(error)).toEqual({ kind: 'unavailable', retryAfterSeconds: null });
+    });
+
+    it('reads an abort or timeout wrapped in causes as unavailable', () => {
+      const wrapped = new Error('outer', {
+        cause: new Error('middle', { cause: new DOMException('gone', 'AbortError') }),
+      });
+      expect(classifyGoogleError(wrapped)).toEqual({ kind: 'unavailable', retryAfterSeconds: null });
+      expect(classifyGoogleError(new DOMException('late', 'TimeoutError'))).toEqual({
+        kind: 'unavailable',
+        retryAfterSeconds: null,
+      });
+    });
+  });
+
   it.each([
     ['a plain bug', new RangeError('oops')],
     ['a non-object', 'nope'],

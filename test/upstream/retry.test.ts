@@ -128,4 +128,42 @@ describe('withRetries', () => {
     ).rejects.toBe(notFound);
     expect(calls).toBe(1);
   });
+
+  it('stops retrying once the signal aborted, without another attempt', async () => {
+    const clock = fakeClock();
+    const controller = new AbortController();
+    let attempts = 0;
+    const attempt = withRetries(
+      () => {
+        attempts += 1;
+        controller.abort(new Error('deadline'));
+        return Promise.reject(googleError(503));
+      },
+      policy,
+      clock,
+      () => 0.5,
+      controller.signal,
+    );
+    await expect(attempt).rejects.toMatchObject({ response: { status: 503 } });
+    expect(attempts).toBe(1);
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('ends the wait between attempts when the signal aborts', async () => {
+    const controller = new AbortController();
+    let attempts = 0;
+    const attempt = withRetries(
+      () => {
+        attempts += 1;
+        return Promise.reject(googleError(429, { retryAfter: '3' }));
+      },
+      policy,
+      undefined,
+      () => 0.5,
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(new Error('client left')), 20);
+    await expect(attempt).rejects.toThrow('client left');
+    expect(attempts).toBe(1);
+  });
 });
