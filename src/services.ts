@@ -43,7 +43,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
   const cipher = new TokenCipher(config.encryptionKeys);
-  const credentials = new MongoCredentialRepository(db, cipher, { now });
+  const credentials = new MongoCredentialRepository(db, cipher, { now, logger });
   const sessions = new MongoSessionRepository(db, { now, ...random });
   const authorizationRequests = new MongoAuthorizationRequestRepository(db, cipher, { now });
   await Promise.all([
@@ -51,6 +51,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     sessions.ensureIndexes(),
     authorizationRequests.ensureIndexes(),
   ]);
+  await refuseMissingKeys(credentials, cipher);
 
   const google = new GoogleOAuthService(config.google);
   const clients = new OAuthClientPool({
@@ -87,4 +88,19 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
 
   return { auth, mailbox, clients };
+}
+
+/**
+ * Start-up refuses a keyring that cannot read what is stored: every such read would fail (UPSTREAM_UNAVAILABLE),
+ * so failing here, naming the key ids, turns a typo or a skipped rotation phase into a failed deployment rather
+ * than an outage. Key ids are not secret.
+ */
+async function refuseMissingKeys(credentials: MongoCredentialRepository, cipher: TokenCipher): Promise<void> {
+  const missing = (await credentials.keyIdsInUse()).filter((id) => !cipher.hasKey(id));
+  if (missing.length > 0) {
+    throw new Error(
+      `stored credentials are encrypted under key ids that TOKEN_ENCRYPTION_KEYS lacks: ${missing.join(', ')}; ` +
+        'add them after the first entry (decrypt-only), see README "Rotating TOKEN_ENCRYPTION_KEYS"',
+    );
+  }
 }
