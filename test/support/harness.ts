@@ -121,17 +121,26 @@ export class Harness {
         : { METADATA_CACHE_MB: String(options.metadataCacheMB) }),
     });
     const server = createServer();
-    const gateway = await createGateway({
-      config: resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] }),
-      db,
-      logger,
-      clock: options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock,
-      httpServer: server,
-      tuning: {
-        retry: { budgetMs: 1500, baseDelayMs: 20, maxAttempts: 5 },
-        ...options.tuning,
-      },
-    });
+    let gateway: Gateway;
+    try {
+      gateway = await createGateway({
+        config: resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] }),
+        db,
+        logger,
+        clock: options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock,
+        httpServer: server,
+        tuning: {
+          retry: { budgetMs: 1500, baseDelayMs: 20, maxAttempts: 5 },
+          ...options.tuning,
+        },
+      });
+    } catch (error) {
+      // A gateway that refuses to start (a test of start-up checks) must not leave its connections open.
+      if (target) await target.close();
+      else await mongoClient.close();
+      if (options.google === undefined) await emulator.stop();
+      throw error;
+    }
     watchFaults(emulator);
     server.on('request', gateway.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
