@@ -60,6 +60,8 @@ export interface GatewayConfig {
   /** null means local mode: a random key for this process, with a warning (tokens do not survive a restart). */
   readonly tokenEncryptionKeys: readonly EncryptionKey[] | null;
   readonly sessionTtlSeconds: number;
+  /** A session unused this long ends, whatever sessionTtlSeconds says (SESSION_IDLE_SECONDS). */
+  readonly sessionIdleSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
@@ -196,6 +198,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     mongodbDb: value('MONGODB_DB') ?? 'gmail_gateway',
     tokenEncryptionKeys,
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 366 * 24 * 3600),
+    // At least two minutes: a use is recorded at most once a minute (mongo-session.repository.ts).
+    sessionIdleSeconds: integer('SESSION_IDLE_SECONDS', 24 * 3600, 120, 366 * 24 * 3600),
     metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
     corsOrigins,
   };

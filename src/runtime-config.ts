@@ -17,6 +17,8 @@ export interface RuntimeConfig {
   /** Browser origins allowed by CORS. */
   readonly corsOrigins: readonly string[];
   readonly sessionTtlSeconds: number;
+  /** A session unused this long ends (SESSION_IDLE_SECONDS). */
+  readonly sessionIdleSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
 }
@@ -50,6 +52,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     encryptionKeys: config.tokenEncryptionKeys ?? local.encryptionKeys ?? missing('TOKEN_ENCRYPTION_KEYS'),
     corsOrigins: config.corsOrigins ?? local.corsOrigins ?? missing('CORS_ORIGINS'),
     sessionTtlSeconds: config.sessionTtlSeconds,
+    sessionIdleSeconds: config.sessionIdleSeconds,
     metadataCacheMB: config.metadataCacheMB,
   });
 }

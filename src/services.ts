@@ -44,7 +44,11 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const cipher = new TokenCipher(config.encryptionKeys);
   const credentials = new MongoCredentialRepository(db, cipher, { now, logger });
-  const sessions = new MongoSessionRepository(db, { now, ...random });
+  const sessions = new MongoSessionRepository(db, {
+    now,
+    idleSeconds: config.sessionIdleSeconds,
+    ...random,
+  });
   const authorizationRequests = new MongoAuthorizationRequestRepository(db, cipher, { now });
   await Promise.all([
     credentials.ensureIndexes(),
@@ -74,6 +78,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   const mailbox = new MailboxService({
     credentials,
+    sessions,
     clients,
     consent: auth.consentErrors,
     cursors: new MessageCursorCodec(config.encryptionKeys),

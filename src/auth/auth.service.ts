@@ -111,9 +111,14 @@ export class AuthService {
 
   /**
    * Exchanges the code Google sent back for tokens, stores the credential and opens a session. The state is
-   * consumed first, atomically, so a state (and with it its code) works once.
+   * consumed first, atomically, so a state (and with it its code) works once. `replacesSession` (the bearer
+   * token the request carried) is ended once the new session exists: a browser holds one session at a time.
    */
-  async exchangeCode(code: string, state: string): Promise<ExchangeCodePayloadView> {
+  async exchangeCode(
+    code: string,
+    state: string,
+    options: { readonly replacesSession?: string | null } = {},
+  ): Promise<ExchangeCodePayloadView> {
     if (code.length === 0 || code.length > MAX_CODE_LENGTH) {
       throw new BadUserInputError(`code must be 1 to ${MAX_CODE_LENGTH} characters`, 'code');
     }
@@ -145,6 +150,7 @@ export class AuthService {
     }
     const { tokens } = outcome;
     if (!hasGmailReadScope(tokens.scopes) || !hasEmailScope(tokens.scopes)) {
+      this.revokeUnusedGrant(tokens);
       throw await this.reauthorizationError(
         ErrorCode.INSUFFICIENT_SCOPE,
         'Gmail read access (and the e-mail address) must be granted; tick every box on the consent screen.',
@@ -156,7 +162,10 @@ export class AuthService {
     if (tokens.refreshToken === null) {
       // Google sends a refresh token only on a consent screen; a returning user keeps the stored one.
       const stored = await this.deps.credentials.findById(identity.id);
-      if (stored?.refreshToken == null) throw await this.noRefreshTokenError(identity.email);
+      if (stored?.refreshToken == null) {
+        this.revokeUnusedGrant(tokens);
+        throw await this.noRefreshTokenError(identity.email);
+      }
     }
     const credential = await this.deps.credentials.saveConsent({
       userId: identity.id,
@@ -172,6 +181,7 @@ export class AuthService {
     this.deps.onCredentialChanged?.(credential.userId);
 
     const { token } = await this.deps.sessions.create(credential.userId, this.deps.sessionTtlSeconds);
+    if (options.replacesSession) await this.deps.sessions.deleteByToken(options.replacesSession);
     this.deps.logger.info({ userId: credential.userId }, 'google account connected');
     return { sessionToken: token, viewer: toViewer(credential) };
   }
@@ -246,6 +256,23 @@ export class AuthService {
       upstream: 'Google',
       unexplainedIsUnavailable: true,
       refused: (refusal) => named?.(refusal) ?? Promise.resolve(googleUnavailable()),
+    });
+  }
+
+  /**
+   * Best effort, not awaited: tokens Google issued for a sign-in that then fails are revoked, so no grant is left
+   * behind that the gateway holds no record of. The refresh token when there is one (it revokes the grant); a
+   * failure is logged and changes nothing for the caller, whose answer is already decided.
+   */
+  private revokeUnusedGrant(tokens: {
+    readonly accessToken: string;
+    readonly refreshToken: string | null;
+  }): void {
+    this.deps.google.revoke(tokens.refreshToken ?? tokens.accessToken).catch((error: unknown) => {
+      this.deps.logger.warn(
+        { kind: classifyGoogleError(error).kind },
+        'revoking the tokens of a failed sign-in failed',
+      );
     });
   }
 

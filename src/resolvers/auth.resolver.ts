@@ -33,7 +33,7 @@ export class AuthResolver {
     state: string,
     @Ctx() context: GatewayContext,
   ): Promise<ExchangeCodePayload> {
-    return context.auth.exchangeCode(code, state);
+    return context.auth.exchangeCode(code, state, { replacesSession: context.bearerToken });
   }
 
   @Mutation(() => Boolean, {

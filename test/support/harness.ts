@@ -53,6 +53,8 @@ export interface HarnessOptions {
   readonly google?: GoogleEmulator;
   readonly production?: boolean;
   readonly sessionTtlSeconds?: number;
+  /** SESSION_IDLE_SECONDS; the default (24 h) when absent. */
+  readonly sessionIdleSeconds?: number;
   /** METADATA_CACHE_MB; the default budget when absent. */
   readonly metadataCacheMB?: number;
   readonly now?: () => Date;
@@ -116,6 +118,9 @@ export class Harness {
       MONGODB_DB: dbName,
       TOKEN_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
       SESSION_TTL_SECONDS: String(options.sessionTtlSeconds ?? 3600),
+      ...(options.sessionIdleSeconds === undefined
+        ? {}
+        : { SESSION_IDLE_SECONDS: String(options.sessionIdleSeconds) }),
       ...(options.metadataCacheMB === undefined
         ? {}
         : { METADATA_CACHE_MB: String(options.metadataCacheMB) }),
