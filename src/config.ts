@@ -84,6 +84,17 @@ const REQUIRED_IN_PRODUCTION = [
   'GOOGLE_REDIRECT_URI',
   'MONGODB_URI',
   'TOKEN_ENCRYPTION_KEYS',
+  // Without it the browser origins would fall back to local mode's: fail closed instead.
+  'CORS_ORIGINS',
+] as const;
+
+/** Where Google's OAuth and API endpoints live; production accepts no other host without the override. */
+const GOOGLE_HOST = /^(accounts\.google\.com|[a-z0-9-]+\.googleapis\.com)$/;
+const GOOGLE_ENDPOINT_VARIABLES = [
+  'GOOGLE_AUTH_URL',
+  'GOOGLE_TOKEN_URL',
+  'GOOGLE_REVOKE_URL',
+  'GOOGLE_API_ROOT_URL',
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -127,6 +138,25 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }
   };
 
+  const allowInsecureRaw = value('ALLOW_INSECURE_GOOGLE_ENDPOINTS');
+  if (allowInsecureRaw !== undefined && allowInsecureRaw !== 'true' && allowInsecureRaw !== 'false') {
+    problems.push(`ALLOW_INSECURE_GOOGLE_ENDPOINTS must be true or false, got "${allowInsecureRaw}"`);
+  }
+  if (production && allowInsecureRaw !== 'true') {
+    // Tokens, codes and the client secret travel to these URLs: in production only to Google, only over TLS.
+    for (const name of GOOGLE_ENDPOINT_VARIABLES) {
+      const raw = value(name);
+      if (raw === undefined || !URL.canParse(raw)) continue;
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'https:' || !GOOGLE_HOST.test(parsed.hostname)) {
+        problems.push(
+          `${name} must be an https URL on accounts.google.com or *.googleapis.com in production, got "${raw}" ` +
+            '(ALLOW_INSECURE_GOOGLE_ENDPOINTS=true allows an emulator)',
+        );
+      }
+    }
+  }
+
   const scopes = value('GOOGLE_SCOPES')?.split(/\s+/) ?? [...DEFAULT_SCOPES];
   if (!hasGmailReadScope(scopes)) {
     problems.push(`GOOGLE_SCOPES must include ${GMAIL_READONLY_SCOPE}`);
@@ -168,6 +198,17 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const keysRaw = value('TOKEN_ENCRYPTION_KEYS');
   const tokenEncryptionKeys = keysRaw === undefined ? null : parseKeyring(keysRaw, problems);
+  const configured = [
+    ...(clientId !== undefined || clientSecret !== undefined ? ['GOOGLE_CLIENT_ID'] : []),
+    ...(mongodbUri !== null ? ['MONGODB_URI'] : []),
+  ];
+  if (!production && keysRaw === undefined && configured.length > 0) {
+    // A random per-process key is for local mode only: with a real Google client or a real database, every
+    // restart would leave stored grants unreadable.
+    problems.push(
+      `TOKEN_ENCRYPTION_KEYS is required when ${configured.join(' or ')} is set (local mode, with neither, makes a key)`,
+    );
+  }
 
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);

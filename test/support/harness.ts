@@ -112,7 +112,14 @@ export class Harness {
     const logger = createLogger('debug', destination);
     const encryptionKeys = options.encryptionKeys ?? [{ id: 'test', key: randomBytes(32) }];
     const config = loadConfig({
-      ...(options.production ? { NODE_ENV: 'production' } : {}),
+      ...(options.production
+        ? // The emulator is plain http on loopback: production accepts it only with the override.
+          {
+            NODE_ENV: 'production',
+            ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'true',
+            CORS_ORIGINS: 'http://127.0.0.1:5173',
+          }
+        : {}),
       ...googleClientEnv(emulatorGoogleClient(emulator.endpoints, CLIENT)),
       MONGODB_URI: dbUri,
       MONGODB_DB: dbName,
