@@ -7,6 +7,8 @@ import type { EncryptionKey, GatewayConfig, GoogleClientConfig, GoogleConfig } f
  */
 export interface RuntimeConfig {
   readonly production: boolean;
+  /** No Google client configured: the emulator stands in (plain http on localhost, so no HSTS). */
+  readonly localMode: boolean;
   readonly logLevel: string;
   /** The OAuth client and the scopes it asks for; the one place the scopes live at run time. */
   readonly google: GoogleConfig;
@@ -36,6 +38,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
   const google = config.google ?? local.google ?? missing('a Google OAuth client (GOOGLE_CLIENT_ID)');
   return Object.freeze({
     production: config.production,
+    localMode: config.google === null,
     logLevel: config.logLevel,
     google: {
       clientId: google.clientId,

@@ -13,9 +13,10 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
 import { bodyErrorHandler } from './http/body-errors';
 import { mountHealthChecks } from './http/health';
 import { queryLimits } from './http/query-limits';
-import { requestIdOf } from './http/request-id';
+import { clientRequestIdOf, newRequestId } from './http/request-id';
 import { requestLogPlugin } from './http/request-log.plugin';
 import { landingPage } from './http/sandbox-page';
+import { notFound, securityHeaders } from './http/security-headers';
 import { mountWebClient } from './http/static-web';
 import type { Logger } from './logger';
 import { buildGatewaySchema } from './resolvers';
@@ -96,6 +97,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   handler.disable('x-powered-by');
   // GraphQL answers are not revalidated by ETag (clients cache by query, not by URL); hashing each body costs CPU.
   handler.set('etag', false);
+  handler.use(securityHeaders({ hsts: !config.localMode }));
   mountHealthChecks(handler, deps.db);
   handler.use(
     '/graphql',
@@ -103,15 +105,22 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     express.json({ limit: tuning.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const requestId = requestIdOf(req.headers['x-request-id']);
+        const requestId = newRequestId();
         res.setHeader('x-request-id', requestId);
         const { auth, mailbox } = services;
-        return createRequestContext({ requestId, authorization: req.headers.authorization, auth, mailbox });
+        return createRequestContext({
+          requestId,
+          clientRequestId: clientRequestIdOf(req.headers['x-request-id']),
+          authorization: req.headers.authorization,
+          auth,
+          mailbox,
+        });
       },
     }),
   );
   handler.use(bodyErrorHandler);
   if (deps.webRoot !== undefined) mountWebClient(handler, deps.webRoot);
+  handler.use(notFound);
 
   return { handler, apollo, services, stop: () => apollo.stop() };
 }

@@ -39,6 +39,7 @@ describe('resolveRuntimeConfig', () => {
       encryptionKeys: [localKey],
       corsOrigins: ['http://localhost:4000'],
       production: false,
+      localMode: true,
     });
   });
 
@@ -58,6 +59,7 @@ describe('resolveRuntimeConfig', () => {
       corsOrigins: ['http://localhost:4000'],
     });
     expect(runtime.google.clientId).toBe('prod.apps.googleusercontent.com');
+    expect(runtime.localMode).toBe(false);
     expect(runtime.google.tokenUrl).toBe(GOOGLE_ENDPOINTS.tokenUrl);
     expect(runtime.mongodbUri).toBe('mongodb://db.example.com:27017');
     expect(runtime.corsOrigins).toEqual(['https://app.example.com']);

@@ -41,6 +41,9 @@ export function requestLogPlugin(
           logger.info(
             {
               requestId: contextValue.requestId,
+              ...(contextValue.clientRequestId === null
+                ? {}
+                : { clientRequestId: contextValue.clientRequestId }),
               operationName: operationName ?? null,
               durationMs: Math.round(performance.now() - started),
               outcome: codes.length === 0 ? 'ok' : 'error',
