@@ -312,7 +312,7 @@ export class MongoCredentialRepository implements CredentialRepository {
       set['status'] = 'NEEDS_REAUTHORIZATION';
       set['statusReason'] = 'DECRYPTION_FAILED';
     }
-    return { $set: set, $unset: unset } as UpdateFilter<CredentialDocument>;
+    return { $set: set, $unset: unset };
   }
 
   async keyIdsInUse(): Promise<string[]> {

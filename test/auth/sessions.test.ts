@@ -68,6 +68,10 @@ describe('sessions', () => {
     const response = await h.graphql('mutation { disconnectGoogle }', {}, { token: a.token });
     expect(response.body).toEqual({ data: { disconnectGoogle: true } });
     expect(h.emulator.count('revoke', (r) => r.status === 200)).toBe(1);
+    // The token travels in a form body, never in the URL that proxies log.
+    expect(h.emulator.requests.filter((r) => r.endpoint === 'revoke')).toEqual([
+      expect.objectContaining({ method: 'POST', query: {}, formFields: ['token'] }),
+    ]);
     expect(await h.db.collection('credentials').countDocuments({ _id: user.id as never })).toBe(0);
     expect(await h.db.collection('sessions').countDocuments({ userId: user.id })).toBe(0);
     for (const token of [a.token, b.token]) {
