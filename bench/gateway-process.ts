@@ -41,6 +41,9 @@ serveParentCalls<GatewayProcessApi>({
   async start({ google, mongodbUri, dbName, encryptionKeys }) {
     const config = loadConfig({
       NODE_ENV: 'production',
+      // The emulator is plain http on loopback.
+      ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'true',
+      CORS_ORIGINS: 'http://127.0.0.1:5173',
       ...googleClientEnv(google),
       GOOGLE_SCOPES: google.scopes.join(' '),
       MONGODB_URI: mongodbUri,

@@ -67,6 +67,8 @@ export interface GatewayConfig {
   /** null means local mode: a random key for this process, with a warning (tokens do not survive a restart). */
   readonly tokenEncryptionKeys: readonly EncryptionKey[] | null;
   readonly sessionTtlSeconds: number;
+  /** A session unused this long ends, whatever sessionTtlSeconds says (SESSION_IDLE_SECONDS). */
+  readonly sessionIdleSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
@@ -119,6 +121,17 @@ const REQUIRED_IN_PRODUCTION = [
   'GOOGLE_REDIRECT_URI',
   'MONGODB_URI',
   'TOKEN_ENCRYPTION_KEYS',
+  // Without it the browser origins would fall back to local mode's: fail closed instead.
+  'CORS_ORIGINS',
+] as const;
+
+/** Where Google's OAuth and API endpoints live; production accepts no other host without the override. */
+const GOOGLE_HOST = /^(accounts\.google\.com|[a-z0-9-]+\.googleapis\.com)$/;
+const GOOGLE_ENDPOINT_VARIABLES = [
+  'GOOGLE_AUTH_URL',
+  'GOOGLE_TOKEN_URL',
+  'GOOGLE_REVOKE_URL',
+  'GOOGLE_API_ROOT_URL',
 ] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -162,6 +175,25 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }
   };
 
+  const allowInsecureRaw = value('ALLOW_INSECURE_GOOGLE_ENDPOINTS');
+  if (allowInsecureRaw !== undefined && allowInsecureRaw !== 'true' && allowInsecureRaw !== 'false') {
+    problems.push(`ALLOW_INSECURE_GOOGLE_ENDPOINTS must be true or false, got "${allowInsecureRaw}"`);
+  }
+  if (production && allowInsecureRaw !== 'true') {
+    // Tokens, codes and the client secret travel to these URLs: in production only to Google, only over TLS.
+    for (const name of GOOGLE_ENDPOINT_VARIABLES) {
+      const raw = value(name);
+      if (raw === undefined || !URL.canParse(raw)) continue;
+      const parsed = new URL(raw);
+      if (parsed.protocol !== 'https:' || !GOOGLE_HOST.test(parsed.hostname)) {
+        problems.push(
+          `${name} must be an https URL on accounts.google.com or *.googleapis.com in production, got "${raw}" ` +
+            '(ALLOW_INSECURE_GOOGLE_ENDPOINTS=true allows an emulator)',
+        );
+      }
+    }
+  }
+
   const scopes = value('GOOGLE_SCOPES')?.split(/\s+/) ?? [...DEFAULT_SCOPES];
   if (!hasGmailReadScope(scopes)) {
     problems.push(`GOOGLE_SCOPES must include ${GMAIL_READONLY_SCOPE}`);
@@ -203,6 +235,17 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const keysRaw = value('TOKEN_ENCRYPTION_KEYS');
   const tokenEncryptionKeys = keysRaw === undefined ? null : parseKeyring(keysRaw, problems);
+  const configured = [
+    ...(clientId !== undefined || clientSecret !== undefined ? ['GOOGLE_CLIENT_ID'] : []),
+    ...(mongodbUri !== null ? ['MONGODB_URI'] : []),
+  ];
+  if (!production && keysRaw === undefined && configured.length > 0) {
+    // A random per-process key is for local mode only: with a real Google client or a real database, every
+    // restart would leave stored grants unreadable.
+    problems.push(
+      `TOKEN_ENCRYPTION_KEYS is required when ${configured.join(' or ')} is set (local mode, with neither, makes a key)`,
+    );
+  }
 
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -241,6 +284,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     mongodbDb: value('MONGODB_DB') ?? 'gmail_gateway',
     tokenEncryptionKeys,
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 366 * 24 * 3600),
+    // At least two minutes: a use is recorded at most once a minute (mongo-session.repository.ts).
+    sessionIdleSeconds: integer('SESSION_IDLE_SECONDS', 24 * 3600, 120, 366 * 24 * 3600),
     metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
     corsOrigins,
     local: Object.freeze({

@@ -8,6 +8,8 @@ import type { GmailQuotaCosts } from './quota/gmail-costs';
  */
 export interface RuntimeConfig {
   readonly production: boolean;
+  /** No Google client configured: the emulator stands in (plain http on localhost, so no HSTS). */
+  readonly localMode: boolean;
   readonly logLevel: string;
   /** The OAuth client and the scopes it asks for; the one place the scopes live at run time. */
   readonly google: GoogleConfig;
@@ -18,6 +20,8 @@ export interface RuntimeConfig {
   /** Browser origins allowed by CORS. */
   readonly corsOrigins: readonly string[];
   readonly sessionTtlSeconds: number;
+  /** A session unused this long ends (SESSION_IDLE_SECONDS). */
+  readonly sessionIdleSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
   /** Gmail quota units one user may spend per minute, across all instances. */
@@ -45,6 +49,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
   const google = config.google ?? local.google ?? missing('a Google OAuth client (GOOGLE_CLIENT_ID)');
   return Object.freeze({
     production: config.production,
+    localMode: config.google === null,
     logLevel: config.logLevel,
     google: {
       clientId: google.clientId,
@@ -61,6 +66,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     encryptionKeys: config.tokenEncryptionKeys ?? local.encryptionKeys ?? missing('TOKEN_ENCRYPTION_KEYS'),
     corsOrigins: config.corsOrigins ?? local.corsOrigins ?? missing('CORS_ORIGINS'),
     sessionTtlSeconds: config.sessionTtlSeconds,
+    sessionIdleSeconds: config.sessionIdleSeconds,
     metadataCacheMB: config.metadataCacheMB,
     gmailUserQuotaPerMinute: config.gmailUserQuotaPerMinute,
     gmailQuotaCosts: config.gmailQuotaCosts,

@@ -16,9 +16,10 @@ import { gmailQuotaPlugin } from './http/gmail-quota.plugin';
 import { mountHealthChecks } from './http/health';
 import { queryLimits } from './http/query-limits';
 import { requestDeadline } from './http/request-deadline';
-import { requestIdOf } from './http/request-id';
+import { clientRequestIdOf, newRequestId } from './http/request-id';
 import { requestLogPlugin } from './http/request-log.plugin';
 import { landingPage } from './http/sandbox-page';
+import { notFound, securityHeaders } from './http/security-headers';
 import { mountWebClient } from './http/static-web';
 import type { Logger } from './logger';
 import { buildGatewaySchema } from './resolvers';
@@ -101,6 +102,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   handler.disable('x-powered-by');
   // GraphQL answers are not revalidated by ETag (clients cache by query, not by URL); hashing each body costs CPU.
   handler.set('etag', false);
+  handler.use(securityHeaders({ hsts: !config.localMode }));
   mountHealthChecks(handler, deps.db);
   mountExplorer(handler, config.production);
   handler.use(
@@ -109,11 +111,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     express.json({ limit: tuning.bodyLimitBytes }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const requestId = requestIdOf(req.headers['x-request-id']);
+        const requestId = newRequestId();
         res.setHeader('x-request-id', requestId);
         const { auth, mailbox, gmailBudget: budget } = services;
         return createRequestContext({
           requestId,
+          clientRequestId: clientRequestIdOf(req.headers['x-request-id']),
           authorization: req.headers.authorization,
           auth,
           mailbox,
@@ -125,6 +128,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   );
   handler.use(bodyErrorHandler);
   if (deps.webRoot !== undefined) mountWebClient(handler, deps.webRoot);
+  handler.use(notFound);
 
   return { handler, apollo, services, stop: () => apollo.stop() };
 }

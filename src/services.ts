@@ -51,8 +51,12 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
   const cipher = new TokenCipher(config.encryptionKeys);
-  const credentials = new MongoCredentialRepository(db, cipher, { now });
-  const sessions = new MongoSessionRepository(db, { now, ...random });
+  const credentials = new MongoCredentialRepository(db, cipher, { now, logger });
+  const sessions = new MongoSessionRepository(db, {
+    now,
+    idleSeconds: config.sessionIdleSeconds,
+    ...random,
+  });
   const authorizationRequests = new MongoAuthorizationRequestRepository(db, { now });
   const states = new AuthorizationStateCodec(config.encryptionKeys, deps.randomBytes ?? cryptoRandomBytes);
   const gmailQuota = new MongoGmailQuotaRepository(db, { keepAfterWindowMs: tuning.quotaWindowMs });
@@ -62,6 +66,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     sessions.ensureIndexes(),
     authorizationRequests.ensureIndexes(),
   ]);
+  await refuseMissingKeys(credentials, cipher);
 
   const google = new GoogleOAuthService(config.google, { timeoutMs: config.googleTimeoutMs });
   const operatorFaults = new OperatorFaultLog({ logger, now: () => clock.now().getTime() });
@@ -87,6 +92,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
   const mailbox = new MailboxService({
     credentials,
+    sessions,
     clients,
     consent: auth.consentErrors,
     cursors: new MessageCursorCodec(config.encryptionKeys),
@@ -112,4 +118,19 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
   });
 
   return { auth, mailbox, clients, gmailBudget };
+}
+
+/**
+ * Start-up refuses a keyring that cannot read what is stored: every such read would fail (UPSTREAM_UNAVAILABLE),
+ * so failing here, naming the key ids, turns a typo or a skipped rotation phase into a failed deployment rather
+ * than an outage. Key ids are not secret.
+ */
+async function refuseMissingKeys(credentials: MongoCredentialRepository, cipher: TokenCipher): Promise<void> {
+  const missing = (await credentials.keyIdsInUse()).filter((id) => !cipher.hasKey(id));
+  if (missing.length > 0) {
+    throw new Error(
+      `stored credentials are encrypted under key ids that TOKEN_ENCRYPTION_KEYS lacks: ${missing.join(', ')}; ` +
+        'add them after the first entry (decrypt-only), see README "Rotating TOKEN_ENCRYPTION_KEYS"',
+    );
+  }
 }

@@ -15,6 +15,7 @@ const production = {
   GOOGLE_REDIRECT_URI: 'https://app.example.com/oauth/callback',
   MONGODB_URI: 'mongodb://db.example.com:27017',
   TOKEN_ENCRYPTION_KEYS: key('k1'),
+  CORS_ORIGINS: 'https://app.example.com',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -91,6 +92,7 @@ describe('loadConfig', () => {
       'GOOGLE_REDIRECT_URI',
       'MONGODB_URI',
       'TOKEN_ENCRYPTION_KEYS',
+      'CORS_ORIGINS',
     ]) {
       expect(problem).toContain(name);
     }
@@ -113,6 +115,7 @@ describe('loadConfig', () => {
   it('reads endpoint overrides, scopes, CORS origins and a keyring with several keys', () => {
     const config = loadConfig({
       ...production,
+      ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'true',
       GOOGLE_AUTH_URL: 'http://127.0.0.1:9000/o/oauth2/v2/auth',
       GOOGLE_API_ROOT_URL: 'http://127.0.0.1:9000/',
       GOOGLE_SCOPES: 'https://www.googleapis.com/auth/gmail.readonly openid email',
@@ -207,5 +210,79 @@ describe('loadConfig', () => {
     const short = randomBytes(8).toString('base64');
     expect(() => parseEncryptionKeys(`local:${short}`)).toThrow(ConfigError);
     expect(() => parseEncryptionKeys(`local:${short}`)).not.toThrow(short);
+  });
+
+  it('in production refuses Google endpoints that are not https on Google’s hosts, naming each', () => {
+    const problems = problemsOf({
+      ...production,
+      GOOGLE_AUTH_URL: 'http://accounts.google.com/o/oauth2/v2/auth',
+      GOOGLE_TOKEN_URL: 'https://oauth2.googleapis.com.evil.example/token',
+      GOOGLE_REVOKE_URL: 'https://127.0.0.1:9000/revoke',
+      GOOGLE_API_ROOT_URL: 'http://127.0.0.1:9000/',
+    });
+    expect(problems).toHaveLength(4);
+    for (const [index, name] of [
+      'GOOGLE_AUTH_URL',
+      'GOOGLE_TOKEN_URL',
+      'GOOGLE_REVOKE_URL',
+      'GOOGLE_API_ROOT_URL',
+    ].entries()) {
+      expect(problems[index]).toMatch(new RegExp(`^${name} must be an https URL`));
+    }
+  });
+
+  it('in production accepts https Google endpoints, and an emulator only with ALLOW_INSECURE_GOOGLE_ENDPOINTS=true', () => {
+    expect(
+      loadConfig({
+        ...production,
+        GOOGLE_TOKEN_URL: 'https://oauth2.googleapis.com/token',
+        GOOGLE_API_ROOT_URL: 'https://gmail.googleapis.com/',
+      }).google?.tokenUrl,
+    ).toBe('https://oauth2.googleapis.com/token');
+    const emulator = { ...production, GOOGLE_TOKEN_URL: 'http://127.0.0.1:9000/token' };
+    expect(problemsOf({ ...emulator, ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'false' })).toHaveLength(1);
+    expect(problemsOf({ ...emulator, ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'yes' })).toEqual([
+      'ALLOW_INSECURE_GOOGLE_ENDPOINTS must be true or false, got "yes"',
+      expect.stringMatching(/^GOOGLE_TOKEN_URL must be an https URL/),
+    ]);
+    expect(loadConfig({ ...emulator, ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'true' }).google?.tokenUrl).toBe(
+      'http://127.0.0.1:9000/token',
+    );
+  });
+
+  it('in production refuses to start without CORS_ORIGINS rather than fall back to local origins', () => {
+    const { CORS_ORIGINS: _omitted, ...withoutCors } = production;
+    expect(problemsOf(withoutCors)).toEqual([
+      'NODE_ENV=production needs these variables, which are missing: CORS_ORIGINS',
+    ]);
+  });
+
+  it('outside production refuses a Google client or a MongoDB without TOKEN_ENCRYPTION_KEYS', () => {
+    const google = {
+      GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+      GOOGLE_CLIENT_SECRET: 'secret',
+      GOOGLE_REDIRECT_URI: 'http://localhost:5173/callback',
+    };
+    expect(problemsOf(google)).toEqual([
+      'TOKEN_ENCRYPTION_KEYS is required when GOOGLE_CLIENT_ID is set (local mode, with neither, makes a key)',
+    ]);
+    expect(problemsOf({ MONGODB_URI: 'mongodb://127.0.0.1:27017' })).toEqual([
+      'TOKEN_ENCRYPTION_KEYS is required when MONGODB_URI is set (local mode, with neither, makes a key)',
+    ]);
+    expect(problemsOf({ ...google, MONGODB_URI: 'mongodb://127.0.0.1:27017' })[0]).toContain(
+      'GOOGLE_CLIENT_ID or MONGODB_URI',
+    );
+    expect(loadConfig({ ...google, TOKEN_ENCRYPTION_KEYS: key('dev') }).google?.clientId).toBe(
+      google.GOOGLE_CLIENT_ID,
+    );
+    expect(loadConfig({}).tokenEncryptionKeys).toBeNull();
+  });
+
+  it('reads SESSION_IDLE_SECONDS, 24 hours by default, at least two minutes', () => {
+    expect(loadConfig({}).sessionIdleSeconds).toBe(86400);
+    expect(loadConfig({ SESSION_IDLE_SECONDS: '900' }).sessionIdleSeconds).toBe(900);
+    expect(problemsOf({ SESSION_IDLE_SECONDS: '60' })).toEqual([
+      'SESSION_IDLE_SECONDS must be an integer from 120 to 31622400, got "60"',
+    ]);
   });
 });

@@ -39,6 +39,7 @@ describe('resolveRuntimeConfig', () => {
       encryptionKeys: [localKey],
       corsOrigins: ['http://localhost:4000'],
       production: false,
+      localMode: true,
     });
   });
 
@@ -49,6 +50,7 @@ describe('resolveRuntimeConfig', () => {
       GOOGLE_REDIRECT_URI: 'https://app.example.com/callback',
       MONGODB_URI: 'mongodb://db.example.com:27017',
       CORS_ORIGINS: 'https://app.example.com',
+      TOKEN_ENCRYPTION_KEYS: `configured:${randomBytes(32).toString('base64')}`,
     });
     const runtime = resolveRuntimeConfig(config, {
       google: emulatorGoogleClient(endpoints, client),
@@ -57,10 +59,11 @@ describe('resolveRuntimeConfig', () => {
       corsOrigins: ['http://localhost:4000'],
     });
     expect(runtime.google.clientId).toBe('prod.apps.googleusercontent.com');
+    expect(runtime.localMode).toBe(false);
     expect(runtime.google.tokenUrl).toBe(GOOGLE_ENDPOINTS.tokenUrl);
     expect(runtime.mongodbUri).toBe('mongodb://db.example.com:27017');
     expect(runtime.corsOrigins).toEqual(['https://app.example.com']);
-    expect(runtime.encryptionKeys).toEqual([localKey]);
+    expect(runtime.encryptionKeys.map((k) => k.id)).toEqual(['configured']);
   });
 
   it('names the setting that neither the environment nor local mode provides', () => {
@@ -72,7 +75,8 @@ describe('resolveRuntimeConfig', () => {
 
   it('reads an emulator client back from the environment googleClientEnv writes', () => {
     const google = emulatorGoogleClient(endpoints, client);
-    expect(loadConfig(googleClientEnv(google)).google).toEqual(google);
+    const keys = { TOKEN_ENCRYPTION_KEYS: `k:${randomBytes(32).toString('base64')}` };
+    expect(loadConfig({ ...googleClientEnv(google), ...keys }).google).toEqual(google);
   });
 });
 

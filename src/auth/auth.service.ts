@@ -126,8 +126,15 @@ export class AuthService {
    * must match the hash sealed in it, and only then is its use recorded (a unique insert), so a state works once.
    * A forged or expired state and a wrong secret write nothing: someone holding a leaked callback URL but not
    * the secret can neither sign in nor use up the state, and the browser that started the sign-in still can.
+   * `replacesSession` (the bearer token the request carried) is ended once the new session exists: a browser
+   * holds one session at a time.
    */
-  async exchangeCode(code: string, state: string, requestSecret: string): Promise<ExchangeCodePayloadView> {
+  async exchangeCode(
+    code: string,
+    state: string,
+    requestSecret: string,
+    options: { readonly replacesSession?: string | null } = {},
+  ): Promise<ExchangeCodePayloadView> {
     if (code.length === 0 || code.length > MAX_CODE_LENGTH) {
       throw new BadUserInputError(`code must be 1 to ${MAX_CODE_LENGTH} characters`, 'code');
     }
@@ -164,6 +171,7 @@ export class AuthService {
     }
     const { tokens } = outcome;
     if (!hasGmailReadScope(tokens.scopes) || !hasEmailScope(tokens.scopes)) {
+      this.revokeUnusedGrant(tokens);
       throw await this.reauthorizationError(
         ErrorCode.INSUFFICIENT_SCOPE,
         'Gmail read access (and the e-mail address) must be granted; tick every box on the consent screen.',
@@ -175,7 +183,10 @@ export class AuthService {
     if (tokens.refreshToken === null) {
       // Google sends a refresh token only on a consent screen; a returning user keeps the stored one.
       const stored = await this.deps.credentials.findById(identity.id);
-      if (stored?.refreshToken == null) throw await this.noRefreshTokenError(identity.email);
+      if (stored?.refreshToken == null) {
+        this.revokeUnusedGrant(tokens);
+        throw await this.noRefreshTokenError(identity.email);
+      }
     }
     const credential = await this.deps.credentials.saveConsent({
       userId: identity.id,
@@ -191,6 +202,7 @@ export class AuthService {
     this.deps.onCredentialChanged?.(credential.userId);
 
     const { token } = await this.deps.sessions.create(credential.userId, this.deps.sessionTtlSeconds);
+    if (options.replacesSession) await this.deps.sessions.deleteByToken(options.replacesSession);
     this.deps.logger.info({ userId: credential.userId }, 'google account connected');
     return { sessionToken: token, viewer: toViewer(credential) };
   }
@@ -266,6 +278,23 @@ export class AuthService {
       unexplainedIsUnavailable: true,
       operatorFaults: this.deps.operatorFaults,
       refused: (refusal) => named?.(refusal) ?? Promise.resolve(googleUnavailable()),
+    });
+  }
+
+  /**
+   * Best effort, not awaited: tokens Google issued for a sign-in that then fails are revoked, so no grant is left
+   * behind that the gateway holds no record of. The refresh token when there is one (it revokes the grant); a
+   * failure is logged and changes nothing for the caller, whose answer is already decided.
+   */
+  private revokeUnusedGrant(tokens: {
+    readonly accessToken: string;
+    readonly refreshToken: string | null;
+  }): void {
+    this.deps.google.revoke(tokens.refreshToken ?? tokens.accessToken).catch((error: unknown) => {
+      this.deps.logger.warn(
+        { kind: classifyGoogleError(error).kind },
+        'revoking the tokens of a failed sign-in failed',
+      );
     });
   }
 

@@ -7,6 +7,9 @@ import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-er
 // Created once per process. googleapis is imported per API: the root module loads every Google API (~1.4 s,
 // +100 MB) where the gateway needs two.
 
+/** A revocation is one small POST; past this, Google counts as unavailable (the caller decides what that means). */
+const REVOKE_TIMEOUT_MS = 10_000;
+
 export interface ExchangedTokens {
   readonly accessToken: string;
   /** Absent when Google sent none (a returning user who was not asked for consent again). */
@@ -117,9 +120,20 @@ export class GoogleOAuthService {
     return { id: data.id, email: data.email };
   }
 
-  /** Revokes the grant behind a token (refresh or access) at Google. */
+  /**
+   * Revokes the grant behind a token (refresh or access) at Google. The token goes in a form body:
+   * google-auth-library's `revokeToken` puts it in the URL's query string, and proxies and gateways log URLs.
+   * Through the app client's transporter, so failures are GaxiosErrors that classifyGoogleError reads.
+   */
   async revoke(token: string): Promise<void> {
-    await this.appClient.revokeToken(token);
+    await this.appClient.transporter.request({
+      url: this.config.revokeUrl,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      data: new URLSearchParams({ token }).toString(),
+      timeout: REVOKE_TIMEOUT_MS,
+      retry: false,
+    });
   }
 
   rootUrlOption(): { rootUrl?: string } {

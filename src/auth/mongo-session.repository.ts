@@ -12,6 +12,11 @@ export interface MongoSessionRepositoryOptions {
    * Security: in production this must be a CSPRNG (node:crypto's `randomBytes`, the default).
    */
   readonly randomBytes?: (size: number) => Buffer;
+  /**
+   * A session unused this long ends, whatever its absolute expiry says (SESSION_IDLE_SECONDS), e.g. 86400.
+   * Default 24 hours.
+   */
+  readonly idleSeconds?: number;
 }
 
 interface SessionDocument {
@@ -21,6 +26,11 @@ interface SessionDocument {
   createdAt: Date;
   /** The TTL index removes the document some time after this; reads check it themselves. */
   expiresAt: Date;
+  /**
+   * When the session was last used, to within {@link TOUCH_INTERVAL_MS}: recording every use would make every
+   * read a write. Absent in documents written before idle timeouts existed (createdAt counts then).
+   */
+  lastUsedAt?: Date;
 }
 
 /**
@@ -31,6 +41,9 @@ interface SessionDocument {
 const TOKEN_PREFIX = 'gs_';
 const TOKEN_BYTES = 32;
 const TOKEN_PATTERN = /^gs_[A-Za-z0-9_-]{43}$/;
+/** lastUsedAt is rewritten at most once a minute per session, so an idle timeout is exact to within a minute. */
+export const TOUCH_INTERVAL_MS = 60_000;
+const DEFAULT_IDLE_SECONDS = 24 * 3600;
 
 /** MongoDB implementation of {@link SessionRepository}; created once per process. */
 export class MongoSessionRepository implements SessionRepository {
@@ -42,7 +55,10 @@ export class MongoSessionRepository implements SessionRepository {
     this.collection = db.collection<SessionDocument>(options.collectionName ?? 'sessions');
     this.now = options.now ?? (() => new Date());
     this.randomBytes = options.randomBytes ?? cryptoRandomBytes;
+    this.idleMs = (options.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
   }
+
+  private readonly idleMs: number;
 
   async ensureIndexes(): Promise<void> {
     // The token hash is `_id`, unique by construction.
@@ -63,15 +79,36 @@ export class MongoSessionRepository implements SessionRepository {
       createdAt,
       expiresAt: new Date(createdAt.getTime() + ttlSeconds * 1000),
     };
-    await this.collection.insertOne({ _id: hashToken(token), ...session });
+    await this.collection.insertOne({ _id: hashToken(token), ...session, lastUsedAt: createdAt });
     return { token, session };
   }
 
   async findByToken(token: string): Promise<Session | null> {
     if (!TOKEN_PATTERN.test(token)) return null;
-    const document = await this.collection.findOne({ _id: hashToken(token) });
+    const id = hashToken(token);
+    const document = await this.collection.findOne({ _id: id });
+    const now = this.now().getTime();
     // The TTL monitor runs about once a minute (and never on some servers): expiry is decided here.
-    if (document === null || document.expiresAt.getTime() <= this.now().getTime()) return null;
+    if (document === null || document.expiresAt.getTime() <= now) return null;
+    const lastUsedAt = (document.lastUsedAt ?? document.createdAt).getTime();
+    if (now - lastUsedAt >= this.idleMs) {
+      // Idle past the limit: gone for good, even if the absolute lifetime would allow more.
+      await this.collection.deleteOne({ _id: id });
+      return null;
+    }
+    if (now - lastUsedAt >= TOUCH_INTERVAL_MS) {
+      // Conditional, so concurrent requests of one session write once between them.
+      await this.collection.updateOne(
+        {
+          _id: id,
+          $or: [
+            { lastUsedAt: { $lte: new Date(now - TOUCH_INTERVAL_MS) } },
+            { lastUsedAt: { $exists: false } },
+          ],
+        },
+        { $set: { lastUsedAt: new Date(now) } },
+      );
+    }
     return { userId: document.userId, createdAt: document.createdAt, expiresAt: document.expiresAt };
   }
 

@@ -13,7 +13,10 @@ export interface SessionRepository {
   /** Creates a session and returns its token (≥ 256 random bits, base64url) — the only time it exists in clear. */
   create(userId: string, ttlSeconds: number): Promise<{ token: string; session: Session }>;
 
-  /** The session of a token, or null when unknown or expired (whether or not the TTL sweep has run yet). */
+  /**
+   * The session of a token, or null when unknown, expired (whether or not the TTL sweep has run yet) or idle past
+   * the idle timeout (the session is then deleted). A use is recorded at most once a minute per session.
+   */
   findByToken(token: string): Promise<Session | null>;
 
   /** Ends one session; false when there was none. */

@@ -12,7 +12,7 @@ export type ReauthorizationReason =
    * fault, never a revocation); kept so that documents written before still read.
    */
   | 'ACCESS_TOKEN_REJECTED'
-  /** A stored token could not be decrypted with any configured key (lost key, tampered document). */
+  /** The stored refresh token failed authentication under a configured key (tampered, moved); it is quarantined. */
   | 'DECRYPTION_FAILED';
 
 export interface Credential {
@@ -58,8 +58,12 @@ export interface CredentialRepository {
   ensureIndexes(): Promise<void>;
 
   /**
-   * The credential, decrypted. A stored value that fails to decrypt does not throw: the credential is marked
-   * NEEDS_REAUTHORIZATION (DECRYPTION_FAILED), persisted so, and returned with null tokens.
+   * The credential, decrypted; each token on its own. Nothing a read finds erases a refresh token:
+   * - a value under a key id the keyring lacks throws UPSTREAM_UNAVAILABLE (logged with the key id) and writes
+   *   nothing;
+   * - a value that fails authentication under a known key is quarantined (kept aside for an operator, no longer
+   *   used): an unreadable access token is returned as null (the next call refreshes it); an unreadable refresh
+   *   token marks the credential NEEDS_REAUTHORIZATION (DECRYPTION_FAILED).
    */
   findById(userId: string): Promise<Credential | null>;
 
@@ -92,4 +96,19 @@ export interface CredentialRepository {
 
   /** Deletes the credential; false when there was none. */
   delete(userId: string): Promise<boolean>;
+
+  /** The key ids the stored tokens are encrypted under (quarantined values excluded), sorted. */
+  keyIdsInUse(): Promise<string[]>;
+
+  /** Re-encrypts every stored token that is not under the current key; idempotent (`npm run rewrap`). */
+  rewrap(): Promise<RewrapReport>;
+}
+
+export interface RewrapReport {
+  /** Documents whose tokens were re-encrypted under the current key. */
+  readonly rewrapped: number;
+  /** Tokens left as they were because no configured key decrypts them. */
+  readonly unreadable: number;
+  /** Documents written by someone else between the read and the rewrite (left alone; run again). */
+  readonly changedMeanwhile: number;
 }

@@ -59,9 +59,10 @@ export class TokenDecryptionError extends Error {
 }
 
 /**
- * AES-256-GCM for tokens at rest. Created once per process from the keyring: the first key encrypts, every key
- * decrypts, so a key is rotated by putting a new one first and keeping the old one until nothing written under
- * it is left.
+ * AES-256-GCM for tokens at rest. Created once per process from the keyring: the first key encrypts, every
+ * other key is decrypt-only. A key is rotated in two phases (README, "Rotating TOKEN_ENCRYPTION_KEYS"): add it
+ * after the current one everywhere (decrypt-only), then put it first; `npm run rewrap` re-encrypts what the old
+ * key still protects, and only then is the old key removed.
  *
  * `associatedData` is authenticated but not stored: it binds a ciphertext to where it belongs (for example the
  * user id and field name), so a value copied to another document or field fails to decrypt.
@@ -99,6 +100,19 @@ export class TokenCipher {
   /** The id of the key new values are encrypted under. */
   get currentKeyId(): string {
     return this.current.id;
+  }
+
+  /** Whether values written under this key id can be decrypted here. */
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
+  /** The key id a stored value names, or null when it is not a value this format can hold. Does not decrypt. */
+  static keyIdOf(value: string): string | null {
+    const parts = value.split('.');
+    if (parts.length < 5 || parts[0] !== VERSION) return null;
+    const keyId = parts.slice(1, -3).join('.');
+    return KEY_ID.test(keyId) ? keyId : null;
   }
 
   encrypt(plaintext: string, associatedData: string): EncryptedValue {

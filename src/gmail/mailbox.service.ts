@@ -1,6 +1,6 @@
 import type { ReauthorizationErrors } from '../auth/consent-errors';
 import type { OAuthClientPool } from '../auth/oauth-client-pool';
-import type { Session } from '../auth/session.repository';
+import type { Session, SessionRepository } from '../auth/session.repository';
 import type {
   Credential,
   CredentialRepository,
@@ -25,6 +25,8 @@ export { UserMailbox } from './user-mailbox';
 
 export interface MailboxServiceDeps {
   readonly credentials: CredentialRepository;
+  /** A revoked grant ends the user's sessions: they were proof of a consent that no longer holds. */
+  readonly sessions: Pick<SessionRepository, 'deleteAllForUser'>;
   readonly clients: OAuthClientPool;
   /** Consent-URL errors (AuthService's `consentErrors`). */
   readonly consent: ReauthorizationErrors;
@@ -101,6 +103,12 @@ export class MailboxService {
     this.deps.clients.forget(credential.userId);
     if (marked) {
       this.deps.logger.warn({ userId: credential.userId, reason }, 'google credential needs reauthorization');
+      // Only for a grant Google says is gone (invalid_grant), and only when this call marked it: a consent that
+      // landed meanwhile kept the credential, and the session it opened stays.
+      if (reason === 'REFRESH_TOKEN_REVOKED') {
+        const ended = await this.deps.sessions.deleteAllForUser(credential.userId);
+        this.deps.logger.info({ userId: credential.userId, ended }, 'sessions ended: the grant was revoked');
+      }
     }
     return this.revokedError(credential);
   }

@@ -21,10 +21,7 @@ export function requestLogPlugin(
           for (const error of errors) {
             const classified = classifyError(error, translate);
             if (classified.kind === 'unexpected') {
-              logger.error(
-                { requestId: contextValue.requestId, err: classified.original },
-                'unexpected error',
-              );
+              logger.error({ ...ids(contextValue), err: classified.original }, 'unexpected error');
             }
           }
         },
@@ -40,7 +37,7 @@ export function requestLogPlugin(
           }
           logger.info(
             {
-              requestId: contextValue.requestId,
+              ...ids(contextValue),
               operationName: operationName ?? null,
               durationMs: Math.round(performance.now() - started),
               outcome: codes.length === 0 ? 'ok' : 'error',
@@ -52,6 +49,13 @@ export function requestLogPlugin(
       };
     },
   };
+}
+
+/** Our request id, and the caller's own when it sent one (never in place of ours). */
+function ids(context: GatewayContext): { requestId: string; clientRequestId?: string } {
+  return context.clientRequestId === null
+    ? { requestId: context.requestId }
+    : { requestId: context.requestId, clientRequestId: context.clientRequestId };
 }
 
 /** The error's extensions.code; an error without a (string) code counts as INTERNAL_SERVER_ERROR. */

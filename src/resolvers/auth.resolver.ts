@@ -38,7 +38,7 @@ export class AuthResolver {
     requestSecret: string,
     @Ctx() context: GatewayContext,
   ): Promise<ExchangeCodePayload> {
-    return context.auth.exchangeCode(code, state, requestSecret);
+    return context.auth.exchangeCode(code, state, requestSecret, { replacesSession: context.bearerToken });
   }
 
   @Mutation(() => Boolean, {

@@ -5,7 +5,10 @@ import type { GmailBudget, RequestQuota } from '../quota/gmail-budget';
 
 /** One per request: what resolvers may read. Services are shared; the session lookup is memoized here. */
 export interface GatewayContext {
+  /** Ours, made for every request (see http/request-id.ts). */
   readonly requestId: string;
+  /** The caller's `x-request-id`, logged beside ours; null when none or not plain. */
+  readonly clientRequestId: string | null;
   /** The bearer token sent, if any; never logged. */
   readonly bearerToken: string | null;
   readonly auth: AuthService;
@@ -24,6 +27,7 @@ export interface GatewayContext {
 
 export function createRequestContext(options: {
   requestId: string;
+  clientRequestId: string | null;
   authorization: string | undefined;
   auth: AuthService;
   mailbox: MailboxService;
@@ -35,6 +39,7 @@ export function createRequestContext(options: {
   let mailbox: Promise<UserMailbox> | undefined;
   const context: GatewayContext = {
     requestId: options.requestId,
+    clientRequestId: options.clientRequestId,
     bearerToken,
     auth: options.auth,
     mailbox: options.mailbox,

@@ -9,7 +9,8 @@ export interface SessionRepositoryHarness {
   readonly client: MongoClient;
   /** Where the implementation keeps sessions, read directly by the suite. */
   readonly collectionName: string;
-  create(deps: { readonly now: () => Date }): SessionRepository;
+  /** `idleSeconds`: the idle timeout (SESSION_IDLE_SECONDS); the implementation's default when absent. */
+  create(deps: { readonly now: () => Date; readonly idleSeconds?: number }): SessionRepository;
   close(): Promise<void>;
 }
 
@@ -134,6 +135,56 @@ export function sessionRepositoryContract(
 
       for (const { token } of adas) expect(await sessions.findByToken(token)).toBeNull();
       expect(await sessions.findByToken(graces.token)).toMatchObject({ userId: 'grace' });
+    });
+
+    describe('idle timeout', () => {
+      const IDLE_SECONDS = 600;
+      let idling: SessionRepository;
+      beforeEach(() => {
+        idling = harness.create({ now: clock.now, idleSeconds: IDLE_SECONDS });
+      });
+
+      it('refuses and deletes a session unused for the idle timeout, although its lifetime allows more', async () => {
+        const { token } = await idling.create('ada', DAY_SECONDS);
+        clock.advance(IDLE_SECONDS * 1000 - 1);
+        expect(await idling.findByToken(token)).toMatchObject({ userId: 'ada' });
+        clock.advance(IDLE_SECONDS * 1000);
+
+        expect(await idling.findByToken(token)).toBeNull();
+        expect(await raw.countDocuments({})).toBe(0);
+      });
+
+      it('keeps a session that is used alive past the idle timeout, until its absolute expiry', async () => {
+        const { token } = await idling.create('ada', 3 * IDLE_SECONDS);
+        for (let step = 0; step < 5; step++) {
+          clock.advance((IDLE_SECONDS / 2) * 1000);
+          expect(await idling.findByToken(token)).toMatchObject({ userId: 'ada' });
+        }
+        clock.advance((IDLE_SECONDS / 2) * 1000);
+
+        expect(await idling.findByToken(token)).toBeNull();
+      });
+
+      it('records a use with at most one write a minute per session', async () => {
+        const { token } = await idling.create('ada', DAY_SECONDS);
+        const createdAt = clock.now();
+
+        const withinAMinute = await commandsSentDuring(harness.client, async () => {
+          for (let i = 0; i < 5; i++) {
+            clock.advance(11_000);
+            await idling.findByToken(token);
+          }
+        });
+        expect(withinAMinute).toEqual(['find', 'find', 'find', 'find', 'find']);
+        expect(await raw.findOne({})).toMatchObject({ lastUsedAt: createdAt });
+
+        clock.advance(5_000);
+        const afterAMinute = await commandsSentDuring(harness.client, () => idling.findByToken(token));
+        expect(afterAMinute).toEqual(['find', 'update']);
+        expect(await raw.findOne({})).toMatchObject({ lastUsedAt: clock.now() });
+        clock.advance(1_000);
+        expect(await commandsSentDuring(harness.client, () => idling.findByToken(token))).toEqual(['find']);
+      });
     });
 
     it('creates its indexes idempotently: user id, and a TTL index on expiry', async () => {

@@ -8,7 +8,8 @@ sessionRepositoryContract('MongoSessionRepository', async () => {
     db: target.db,
     client: target.client,
     collectionName: 'sessions',
-    create: ({ now }) => new MongoSessionRepository(target.db, { now }),
+    create: ({ now, idleSeconds }) =>
+      new MongoSessionRepository(target.db, { now, ...(idleSeconds === undefined ? {} : { idleSeconds }) }),
     close: () => target.close(),
   };
 });

@@ -68,6 +68,10 @@ describe('sessions', () => {
     const response = await h.graphql('mutation { disconnectGoogle }', {}, { token: a.token });
     expect(response.body).toEqual({ data: { disconnectGoogle: true } });
     expect(h.emulator.count('revoke', (r) => r.status === 200)).toBe(1);
+    // The token travels in a form body, never in the URL that proxies log.
+    expect(h.emulator.requests.filter((r) => r.endpoint === 'revoke')).toEqual([
+      expect.objectContaining({ method: 'POST', query: {}, formFields: ['token'] }),
+    ]);
     expect(await h.db.collection('credentials').countDocuments({ _id: user.id as never })).toBe(0);
     expect(await h.db.collection('sessions').countDocuments({ userId: user.id })).toBe(0);
     for (const token of [a.token, b.token]) {
@@ -100,5 +104,62 @@ describe('sessions', () => {
     } finally {
       h.emulator.clearFaults();
     }
+  });
+});
+
+describe('a sign-in from a browser that already holds a session', () => {
+  it('ends the session sent in the Authorization header once the new one exists', async () => {
+    const old = await h.signIn();
+    const { code, state, requestSecret } = await h.consent();
+
+    const response = await h.graphql<{ exchangeCode: { sessionToken: string } }>(
+      'mutation SignIn($code: String!, $state: String!, $requestSecret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken } }',
+      { code, state, requestSecret },
+      { token: old.token },
+    );
+
+    expect(errorCodes(response)).toEqual([]);
+    const renewed = response.body.data!.exchangeCode.sessionToken;
+    expect((await h.graphql(VIEWER, {}, { token: old.token })).body.data).toEqual({ viewer: null });
+    expect((await h.graphql(VIEWER, {}, { token: renewed })).body.data).toEqual({
+      viewer: expect.objectContaining({ id: old.viewer.id }),
+    });
+  });
+});
+
+describe('SESSION_IDLE_SECONDS', () => {
+  let idle: Harness;
+  let now: Date;
+  beforeAll(async () => {
+    now = new Date();
+    idle = await Harness.start({
+      now: () => now,
+      sessionTtlSeconds: 7 * 24 * 3600,
+      sessionIdleSeconds: 1800,
+    });
+  });
+  afterAll(() => idle.stop());
+
+  it('ends a session unused for SESSION_IDLE_SECONDS with UNAUTHENTICATED and deletes it, while use keeps it alive', async () => {
+    const kept = await idle.signIn();
+    const idling = await idle.signIn();
+    for (let step = 0; step < 4; step++) {
+      now = new Date(now.getTime() + 1000 * 1000);
+      expect((await idle.graphql(VIEWER, {}, { token: kept.token })).body.data).toEqual({
+        viewer: expect.objectContaining({ id: kept.viewer.id }),
+      });
+    }
+
+    const refused = await idle.graphql(
+      '{ messages(first: 1) { edges { cursor } } }',
+      {},
+      { token: idling.token },
+    );
+
+    expect(errorCodes(refused)).toEqual(['UNAUTHENTICATED']);
+    expect(await idle.db.collection('sessions').countDocuments({})).toBe(1);
+    expect((await idle.graphql(VIEWER, {}, { token: kept.token })).body.data).toEqual({
+      viewer: expect.objectContaining({ id: kept.viewer.id }),
+    });
   });
 });

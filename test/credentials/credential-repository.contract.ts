@@ -371,7 +371,7 @@ export function credentialRepositoryContract(
         clock.advance(60_000);
       });
 
-      it('does not decrypt in another user’s document: that credential is marked DECRYPTION_FAILED', async () => {
+      it('does not decrypt in another user’s document: the value is quarantined and the credential marked DECRYPTION_FAILED', async () => {
         const adas = await rawCredential(ada.userId);
         await raw.updateOne(
           { _id: grace.userId as unknown as Document['_id'] },
@@ -393,6 +393,14 @@ export function credentialRepositoryContract(
         expect(document).toMatchObject({
           status: 'NEEDS_REAUTHORIZATION',
           statusReason: 'DECRYPTION_FAILED',
+          quarantined: {
+            refreshToken: {
+              value: adas?.['refreshToken'],
+              reason: 'AUTHENTICATION_FAILED',
+              keyId: '2025-11',
+              quarantinedAt: new Date('2026-03-01T09:01:00.000Z'),
+            },
+          },
         });
         expect(document).not.toHaveProperty('refreshToken');
         expect(document).not.toHaveProperty('accessToken');
@@ -415,18 +423,50 @@ export function credentialRepositoryContract(
           statusReason: 'DECRYPTION_FAILED',
           refreshToken: null,
         });
+        expect(await rawCredential(grace.userId)).toMatchObject({
+          quarantined: { refreshToken: { value: graces?.['accessToken'] } },
+        });
       });
 
-      it('marks a credential written under a key that is no longer configured', async () => {
+      it('drops only an unreadable access token: the credential stays ACTIVE with its refresh token', async () => {
+        const before = await rawCredential(grace.userId);
+        await raw.updateOne(
+          { _id: grace.userId as unknown as Document['_id'] },
+          { $set: { accessToken: before?.['refreshToken'] } },
+        );
+
+        expect(await repository.findById(grace.userId)).toMatchObject({
+          status: 'ACTIVE',
+          statusReason: null,
+          refreshToken: grace.refreshToken,
+          accessToken: null,
+          accessTokenExpiresAt: null,
+        });
+        const document = await rawCredential(grace.userId);
+        expect(document?.['refreshToken']).toBe(before?.['refreshToken']);
+        expect(document).not.toHaveProperty('accessToken');
+        expect(document).toMatchObject({
+          status: 'ACTIVE',
+          quarantined: { accessToken: { value: before?.['refreshToken'], reason: 'AUTHENTICATION_FAILED' } },
+        });
+      });
+
+      it('fails the read with UPSTREAM_UNAVAILABLE and writes nothing when a value names a key id the keyring lacks', async () => {
+        const before = await rawCredential(ada.userId);
         const withoutOldKey = harness.create({ keys: [newKey], now: clock.now });
 
-        await expect(withoutOldKey.findById(ada.userId)).resolves.toMatchObject({
-          status: 'NEEDS_REAUTHORIZATION',
-          statusReason: 'DECRYPTION_FAILED',
-          refreshToken: null,
-          accessToken: null,
+        await expect(withoutOldKey.findById(ada.userId)).rejects.toMatchObject({
+          extensions: { code: 'UPSTREAM_UNAVAILABLE' },
         });
-        expect(await rawCredential(ada.userId)).toMatchObject({ statusReason: 'DECRYPTION_FAILED' });
+        await expect(withoutOldKey.findByEmail(ada.email)).rejects.toMatchObject({
+          extensions: { code: 'UPSTREAM_UNAVAILABLE' },
+        });
+        expect(await rawCredential(ada.userId)).toEqual(before);
+        // The instance that holds the key still reads it.
+        expect(await repository.findById(ada.userId)).toMatchObject({
+          status: 'ACTIVE',
+          refreshToken: ada.refreshToken,
+        });
       });
 
       it('leaves the credential usable again after a new consent', async () => {
@@ -482,6 +522,70 @@ export function credentialRepositoryContract(
           refreshToken: '1//0ada-after-rotation',
           accessToken: ada.accessToken,
         });
+      });
+    });
+
+    describe('keyIdsInUse', () => {
+      it('lists every key id the stored tokens name, once each, dotted ids included', async () => {
+        expect(await repository.keyIdsInUse()).toEqual([]);
+        await repository.saveConsent(grant());
+        const dotted = TokenCipher.generateKey('2026.04.a');
+        const rotated = harness.create({ keys: [dotted, oldKey], now: clock.now });
+        clock.advance(60_000);
+        await rotated.saveConsent(grant({ ...grace, issuedAt: clock.now() }));
+        await rotated.updateTokens(ada.userId, {
+          accessToken: 'ya29.ada-after-rotation',
+          accessTokenExpiresAt: null,
+          issuedAt: clock.now(),
+        });
+
+        expect(await rotated.keyIdsInUse()).toEqual(['2025-11', '2026.04.a']);
+      });
+
+      it('leaves quarantined values out', async () => {
+        await repository.saveConsent(grant());
+        await raw.updateOne(
+          { _id: ada.userId as unknown as Document['_id'] },
+          { $set: { refreshToken: 'v1.2025-11.garbage.garbage.garbage', accessToken: 'v1.2025-11.a.b.c' } },
+        );
+        await repository.findById(ada.userId);
+
+        expect(await repository.keyIdsInUse()).toEqual([]);
+      });
+    });
+
+    describe('rewrap', () => {
+      it('re-encrypts old values under the current key, keeps the tokens and their dates, and is idempotent', async () => {
+        await repository.saveConsent(grant());
+        await repository.saveConsent(grant({ ...grace }));
+        const rotated = harness.create({ keys: [newKey, oldKey], now: clock.now });
+        const before = await rawCredential(ada.userId);
+
+        expect(await rotated.rewrap()).toEqual({ rewrapped: 2, unreadable: 0, changedMeanwhile: 0 });
+
+        expect(await rotated.keyIdsInUse()).toEqual(['2026-03']);
+        expect(await rawCredential(ada.userId)).toEqual({
+          ...before,
+          refreshToken: expect.stringMatching(/^v1\.2026-03\./),
+          accessToken: expect.stringMatching(/^v1\.2026-03\./),
+        });
+        const onlyNewKey = harness.create({ keys: [newKey], now: clock.now });
+        expect(await onlyNewKey.findById(ada.userId)).toMatchObject({
+          refreshToken: ada.refreshToken,
+          accessToken: ada.accessToken,
+        });
+        expect(await rotated.rewrap()).toEqual({ rewrapped: 0, unreadable: 0, changedMeanwhile: 0 });
+      });
+
+      it('leaves a value no configured key decrypts as it is, and counts it', async () => {
+        await repository.saveConsent(grant());
+        const unknown = harness.create({ keys: [TokenCipher.generateKey('2099-01')], now: clock.now });
+        await unknown.saveConsent(grant({ ...grace }));
+        const before = await rawCredential(grace.userId);
+        const rotated = harness.create({ keys: [newKey, oldKey], now: clock.now });
+
+        expect(await rotated.rewrap()).toEqual({ rewrapped: 1, unreadable: 2, changedMeanwhile: 0 });
+        expect(await rawCredential(grace.userId)).toEqual(before);
       });
     });
 

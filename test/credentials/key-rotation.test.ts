@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { Document } from 'mongodb';
+import { rewrapStoredTokens } from '../../scripts/rewrap/rewrap';
+import { loadConfig, type EncryptionKey } from '../../src/config';
 import { errorCodes, eventually, Harness } from '../support/harness';
 
 const OLD = { id: 'old', key: randomBytes(32) };
@@ -17,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => before.stop());
 
 /** A second gateway instance on the same database and Google, configured with another keyring. */
-function instanceWith(keys: Array<{ id: string; key: Buffer }>): Promise<Harness> {
+function instanceWith(keys: readonly EncryptionKey[]): Promise<Harness> {
   return Harness.start({
     encryptionKeys: keys,
     db: { uri: before.dbUri, name: before.dbName },
@@ -25,44 +28,115 @@ function instanceWith(keys: Array<{ id: string; key: Buffer }>): Promise<Harness
   });
 }
 
+const rawCredential = (): Promise<Document | null> =>
+  before.db.collection('credentials').findOne({ _id: userId as never });
+
 async function storedKeyIds(): Promise<{ refreshToken: string; accessToken: string }> {
-  const raw = await before.db.collection('credentials').findOne({ _id: userId as never });
+  const raw = await rawCredential();
   const kid = (value: unknown) => String(value).split('.')[1] ?? '';
-  return { refreshToken: kid(raw?.refreshToken), accessToken: kid(raw?.accessToken) };
+  return { refreshToken: kid(raw?.['refreshToken']), accessToken: kid(raw?.['accessToken']) };
 }
 
+const keyring = (keys: readonly EncryptionKey[]) =>
+  keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
+
 describe('TOKEN_ENCRYPTION_KEYS rotation', () => {
-  it('reads values written under an old key after a new key is put first, and writes new values with the new key', async () => {
+  it('in a rolling rotation ([old] and [new, old] on one database) an old instance fails reads of new values with UPSTREAM_UNAVAILABLE, writes nothing, and the new instance still reads mail', async () => {
     expect(await storedKeyIds()).toEqual({ refreshToken: 'old', accessToken: 'old' });
     const rotated = await instanceWith([NEW, OLD]);
     try {
       expect(errorCodes(await rotated.graphql(PAGE, {}, { token: session }))).toEqual([]);
-      // A refresh writes the new access token: under the new key, while the refresh token stays readable.
+      // A refresh through the new instance rewrites the access token under the new key.
       rotated.emulator.expireAccessTokens(userId);
       expect(errorCodes(await rotated.graphql(PAGE, {}, { token: session }))).toEqual([]);
-      const ids = await eventually(storedKeyIds, (stored) => stored.accessToken === 'new');
-      expect(ids).toEqual({ refreshToken: 'old', accessToken: 'new' });
+      await eventually(storedKeyIds, (stored) => stored.accessToken === 'new');
+      expect(await storedKeyIds()).toEqual({ refreshToken: 'old', accessToken: 'new' });
+      const stored = await rawCredential();
+
+      const refused = await before.graphql(PAGE, {}, { token: session });
+
+      expect(errorCodes(refused)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(await rawCredential()).toEqual(stored);
+      const logged = before.logLines.filter((line) => line.includes('"keyId":"new"'));
+      expect(logged).toHaveLength(1);
+      expect(JSON.parse(logged[0]!)).toMatchObject({ level: 'error', userId, field: 'accessToken' });
+      for (const key of [OLD, NEW]) {
+        expect(before.logLines.join('\n')).not.toContain(key.key.toString('base64'));
+      }
+      expect((await before.graphql('{ viewer { status } }', {}, { token: session })).body.errors).toEqual([
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE' }) }),
+      ]);
+      // The new instance, which holds both keys, still reads the mailbox.
       expect(errorCodes(await rotated.graphql(PAGE, {}, { token: session }))).toEqual([]);
+      expect(await rawCredential()).toMatchObject({ status: 'ACTIVE', statusReason: null });
     } finally {
       await rotated.stop();
     }
   });
 
-  it('marks the credential for re-authorization, without crashing, when no configured key can decrypt it', async () => {
-    const forgetful = await instanceWith([{ id: 'other', key: randomBytes(32) }]);
+  it('refuses to start, naming the missing key ids, when stored values name a key id the keyring lacks', async () => {
+    expect(await storedKeyIds()).toEqual({ refreshToken: 'old', accessToken: 'new' });
+    const stored = await rawCredential();
+
+    await expect(instanceWith([{ id: 'other', key: randomBytes(32) }])).rejects.toThrow(
+      'stored credentials are encrypted under key ids that TOKEN_ENCRYPTION_KEYS lacks: new, old;',
+    );
+    await expect(instanceWith([NEW])).rejects.toThrow(/lacks: old;/);
+    expect(await rawCredential()).toEqual(stored);
+  });
+
+  it('after the two phases and npm run rewrap, an instance with only the new key reads mail', async () => {
+    // Phase 1 (new key decrypt-only: after the current one) and phase 2 (new key first) both read everything.
+    for (const keys of [
+      [OLD, NEW],
+      [NEW, OLD],
+    ]) {
+      const instance = await instanceWith(keys);
+      try {
+        expect(errorCodes(await instance.graphql(PAGE, {}, { token: session }))).toEqual([]);
+      } finally {
+        await instance.stop();
+      }
+    }
+    const config = loadConfig({
+      MONGODB_URI: before.dbUri,
+      MONGODB_DB: before.dbName,
+      TOKEN_ENCRYPTION_KEYS: keyring([NEW, OLD]),
+    });
+
+    expect(await rewrapStoredTokens(config)).toEqual({ rewrapped: 1, unreadable: 0, changedMeanwhile: 0 });
+    expect(await rewrapStoredTokens(config)).toEqual({ rewrapped: 0, unreadable: 0, changedMeanwhile: 0 });
+
+    expect(await storedKeyIds()).toEqual({ refreshToken: 'new', accessToken: 'new' });
+    const newOnly = await instanceWith([NEW]);
     try {
-      const response = await forgetful.graphql(PAGE, {}, { token: session });
-      expect(errorCodes(response)).toEqual(['CREDENTIALS_REVOKED']);
-      expect(String(response.body.errors![0]!.extensions!.authorizationUrl)).toContain(
-        'login_hint=rotator%40example.com',
-      );
-      expect((await forgetful.graphql('{ viewer { status } }', {}, { token: session })).body.data).toEqual({
-        viewer: { status: 'NEEDS_REAUTHORIZATION' },
-      });
-      const raw = await before.db.collection('credentials').findOne({ _id: userId as never });
-      expect(raw).toMatchObject({ status: 'NEEDS_REAUTHORIZATION', statusReason: 'DECRYPTION_FAILED' });
+      newOnly.emulator.expireAccessTokens(userId);
+      expect(errorCodes(await newOnly.graphql(PAGE, {}, { token: session }))).toEqual([]);
     } finally {
-      await forgetful.stop();
+      await newOnly.stop();
+    }
+  });
+
+  it('quarantines an access token that fails authentication and refreshes it, keeping the refresh token', async () => {
+    const newOnly = await instanceWith([NEW]);
+    try {
+      const stored = await rawCredential();
+      // A valid value under the current key, but bound to another field: it cannot authenticate here.
+      await before.db
+        .collection('credentials')
+        .updateOne({ _id: userId as never }, { $set: { accessToken: stored?.['refreshToken'] } });
+
+      expect(errorCodes(await newOnly.graphql(PAGE, {}, { token: session }))).toEqual([]);
+
+      const after = await eventually(rawCredential, (raw) => typeof raw?.['accessToken'] === 'string');
+      expect(after).toMatchObject({
+        status: 'ACTIVE',
+        refreshToken: stored?.['refreshToken'],
+        quarantined: { accessToken: { value: stored?.['refreshToken'], reason: 'AUTHENTICATION_FAILED' } },
+      });
+      expect(after?.['accessToken']).not.toBe(stored?.['refreshToken']);
+    } finally {
+      await newOnly.stop();
     }
   });
 });

@@ -243,6 +243,28 @@ describeInBrowser('the example web client in a real browser', () => {
     expect(await page.getByTestId('message-count').textContent()).toBe('Showing 20 of about 330');
   });
 
+  step(
+    'a Disconnect Google that Google refuses keeps the session and says access was not revoked',
+    async () => {
+      await postJson(`${gateway!.emulatorUrl}/__emulator/faults`, {
+        endpoint: 'revoke',
+        status: 503,
+        times: 1,
+      });
+      const sessionBefore = await page.evaluate(() => JSON.stringify(sessionStorage));
+      await page.getByTestId('disconnect-button').click();
+      await page.getByTestId('disconnect-failed').waitFor();
+      expect(operations.at(-1)).toBe('DisconnectGoogle');
+      expect(await page.getByTestId('mailbox-error').textContent()).toContain('can still read your Gmail');
+      expect(page.url()).toBe(`${gateway!.origin}/`);
+      expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toBe(sessionBefore);
+      expect(await page.getByTestId('disconnect-button').isEnabled()).toBe(true);
+      // The session still works.
+      await page.getByTestId('refresh-button').click();
+      await waitForItemCount(20);
+    },
+  );
+
   step('Sign out returns to Connect Gmail and forgets the session', async () => {
     await page.getByTestId('sign-out-button').click();
     await page.getByTestId('connect-button').waitFor();

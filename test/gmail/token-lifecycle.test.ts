@@ -87,8 +87,10 @@ describe('token lifecycle', () => {
 });
 
 describe('revoked credentials', () => {
-  it('answers CREDENTIALS_REVOKED with a login_hint consent URL when the grant is revoked mid-paging, then stops calling Google until the user consents again', async () => {
+  it('answers CREDENTIALS_REVOKED with a login_hint consent URL when the grant is revoked mid-paging, ends the user’s sessions, and stops calling Google until the user consents again', async () => {
     const { user, token } = await newUser('revoker@example.com');
+    const { token: otherTab } = await h.signIn(user.email);
+    const { token: someoneElse } = await newUser('bystander@example.com');
     const first = await h.graphql<{ messages: { pageInfo: { endCursor: string } } }>(IDS, {}, { token });
     expect(errorCodes(first)).toEqual([]);
 
@@ -102,18 +104,23 @@ describe('revoked credentials', () => {
       status: 'NEEDS_REAUTHORIZATION',
       statusReason: 'REFRESH_TOKEN_REVOKED',
     });
-    expect((await h.graphql('{ viewer { status } }', {}, { token })).body.data).toEqual({
-      viewer: { status: 'NEEDS_REAUTHORIZATION' },
-    });
+    expect(await h.db.collection('sessions').countDocuments({ userId: user.id })).toBe(0);
+    for (const ended of [token, otherTab]) {
+      expect((await h.graphql('{ viewer { status } }', {}, { token: ended })).body.data).toEqual({
+        viewer: null,
+      });
+    }
+    expect(errorCodes(await h.graphql(IDS, {}, { token: someoneElse }))).toEqual([]);
 
     h.emulator.clearRequests();
     const again = await h.graphql(IDS, {}, { token });
-    expect(errorCodes(again)).toEqual(['CREDENTIALS_REVOKED']);
+    expect(errorCodes(again)).toEqual(['UNAUTHENTICATED']);
     expect(h.emulator.requests.filter((r) => r.endpoint !== 'auth')).toEqual([]);
 
     const { token: renewed } = await h.signIn(user.email);
     expect(errorCodes(await h.graphql(IDS, {}, { token: renewed }))).toEqual([]);
-    expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual([]);
+    // The sessions that ended with the grant do not come back with the new consent.
+    expect(errorCodes(await h.graphql(IDS, {}, { token }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('answers UPSTREAM_UNAVAILABLE, not CREDENTIALS_REVOKED, when Gmail keeps answering 401 after a refresh', async () => {

@@ -85,8 +85,13 @@ describe('two gateway instances sharing one MongoDB', () => {
     a.emulator.revokeGrant(user.id);
     expect(errorCodes(await a.graphql(PAGE, {}, { token }))).toEqual(['CREDENTIALS_REVOKED']);
     a.emulator.clearRequests();
-    expect(errorCodes(await b.graphql(PAGE, {}, { token }))).toEqual(['CREDENTIALS_REVOKED']);
+    // The revocation ended the user's sessions, which every instance shares; b never reaches Google for them.
+    expect(errorCodes(await b.graphql(PAGE, {}, { token }))).toEqual(['UNAUTHENTICATED']);
     expect(a.emulator.requests.filter((r) => r.endpoint !== 'auth')).toEqual([]);
+    expect(await b.db.collection('credentials').findOne({ _id: user.id as never })).toMatchObject({
+      status: 'NEEDS_REAUTHORIZATION',
+      statusReason: 'REFRESH_TOKEN_REVOKED',
+    });
   });
 
   it('end a signed-out session on both', async () => {

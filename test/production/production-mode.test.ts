@@ -33,10 +33,13 @@ describe('NODE_ENV=production', () => {
       { token, headers: { 'x-request-id': 'req-42' } },
     );
     expect(response.status).toBe(200);
+    // The id is ours, not the one the caller sent; theirs is logged beside it.
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.body.errors).toEqual([
       expect.objectContaining({
         message: 'Internal server error',
-        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' },
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
       }),
     ]);
     expect(JSON.stringify(response.body)).not.toMatch(/stacktrace|at \w+ \(/);
@@ -44,14 +47,16 @@ describe('NODE_ENV=production', () => {
     expect(logged).toContainEqual(
       expect.objectContaining({
         level: 'error',
-        requestId: 'req-42',
+        requestId,
+        clientRequestId: 'req-42',
         msg: 'unexpected error',
         err: expect.anything(),
       }),
     );
     expect(logged).toContainEqual(
       expect.objectContaining({
-        requestId: 'req-42',
+        requestId,
+        clientRequestId: 'req-42',
         outcome: 'error',
         errorCodes: ['INTERNAL_SERVER_ERROR'],
       }),

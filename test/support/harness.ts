@@ -53,6 +53,8 @@ export interface HarnessOptions {
   readonly google?: GoogleEmulator;
   readonly production?: boolean;
   readonly sessionTtlSeconds?: number;
+  /** SESSION_IDLE_SECONDS; the default (24 h) when absent. */
+  readonly sessionIdleSeconds?: number;
   /** METADATA_CACHE_MB; the default budget when absent. */
   readonly metadataCacheMB?: number;
   readonly now?: () => Date;
@@ -112,29 +114,48 @@ export class Harness {
     const logger = createLogger('debug', destination);
     const encryptionKeys = options.encryptionKeys ?? [{ id: 'test', key: randomBytes(32) }];
     const config = loadConfig({
-      ...(options.production ? { NODE_ENV: 'production' } : {}),
+      ...(options.production
+        ? // The emulator is plain http on loopback: production accepts it only with the override.
+          {
+            NODE_ENV: 'production',
+            ALLOW_INSECURE_GOOGLE_ENDPOINTS: 'true',
+            CORS_ORIGINS: 'http://127.0.0.1:5173',
+          }
+        : {}),
       ...googleClientEnv(emulatorGoogleClient(emulator.endpoints, CLIENT)),
       MONGODB_URI: dbUri,
       MONGODB_DB: dbName,
       TOKEN_ENCRYPTION_KEYS: encryptionKeys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(','),
       SESSION_TTL_SECONDS: String(options.sessionTtlSeconds ?? 3600),
+      ...(options.sessionIdleSeconds === undefined
+        ? {}
+        : { SESSION_IDLE_SECONDS: String(options.sessionIdleSeconds) }),
       ...(options.metadataCacheMB === undefined
         ? {}
         : { METADATA_CACHE_MB: String(options.metadataCacheMB) }),
       ...options.env,
     });
     const server = createServer();
-    const gateway = await createGateway({
-      config: resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] }),
-      db,
-      logger,
-      clock: options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock,
-      httpServer: server,
-      tuning: {
-        retry: { budgetMs: 1500, baseDelayMs: 20, maxAttempts: 5 },
-        ...options.tuning,
-      },
-    });
+    let gateway: Gateway;
+    try {
+      gateway = await createGateway({
+        config: resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] }),
+        db,
+        logger,
+        clock: options.now ? { now: options.now, sleep: systemClock.sleep } : systemClock,
+        httpServer: server,
+        tuning: {
+          retry: { budgetMs: 1500, baseDelayMs: 20, maxAttempts: 5 },
+          ...options.tuning,
+        },
+      });
+    } catch (error) {
+      // A gateway that refuses to start (a test of start-up checks) must not leave its connections open.
+      if (target) await target.close();
+      else await mongoClient.close();
+      if (options.google === undefined) await emulator.stop();
+      throw error;
+    }
     watchFaults(emulator);
     server.on('request', gateway.handler);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

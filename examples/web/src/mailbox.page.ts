@@ -125,21 +125,42 @@ export const mailboxPage: Page = ({ client, root, navigate }) => {
     messages.refetch().catch(showError);
   });
 
-  const leave = async (button: HTMLButtonElement, end: () => Promise<unknown>) => {
-    button.disabled = true;
-    try {
-      await end();
-    } catch {
-      // The session is forgotten here either way; a failure only means the gateway had already ended it.
-    }
+  const leave = async () => {
     forgetSessionToken();
     navigate('/');
     await client.clearStore();
   };
-  signOut.addEventListener('click', () => leave(signOut, () => client.mutate({ mutation: SignOutDocument })));
-  disconnect.addEventListener('click', () =>
-    leave(disconnect, () => client.mutate({ mutation: DisconnectGoogleDocument })),
-  );
+  signOut.addEventListener('click', async () => {
+    signOut.disabled = true;
+    try {
+      await client.mutate({ mutation: SignOutDocument });
+    } catch {
+      // The session is forgotten here either way; a failure only means the gateway had already ended it.
+    }
+    await leave();
+  });
+  disconnect.addEventListener('click', async () => {
+    disconnect.disabled = true;
+    try {
+      await client.mutate({ mutation: DisconnectGoogleDocument });
+    } catch (error) {
+      const failure = gatewayErrorOf(error);
+      if (failure.code !== 'UNAUTHENTICATED') {
+        // Google still holds the grant: keep the session so that the user can try again, and say so plainly.
+        disconnect.disabled = false;
+        alert.replaceChildren(
+          h(
+            'p',
+            { 'data-testid': 'disconnect-failed' },
+            'Disconnecting failed: this app can still read your Gmail. Try “Disconnect Google” again.',
+          ),
+          ...errorContent(failure),
+        );
+        return;
+      }
+    }
+    await leave();
+  });
 
   return () => subscription.unsubscribe();
 };

@@ -177,6 +177,36 @@ describe('the revocation endpoint', () => {
     expect((await failure(userinfo(emulator, client).userinfo.get())).status).toBe(401);
   });
 
+  it('logs a form-body revocation with its field names only, and no query string', async () => {
+    const user = emulator.addUser({ email: 'form-revoker@example.com' });
+    const client = oauthClient(emulator);
+    const tokens = await signIn(client, { loginHint: user.email });
+    emulator.clearRequests();
+
+    const response = await fetch(emulator.endpoints.revokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.refresh_token! }).toString(),
+    });
+
+    expect(response.status).toBe(200);
+    expect(emulator.requests).toEqual([
+      expect.objectContaining({ endpoint: 'revoke', query: {}, formFields: ['token'], userId: user.id }),
+    ]);
+    expect((await failure(client.refreshAccessToken())).status).toBe(400);
+  });
+
+  it('answers 400 invalid_request for a POST without a token', async () => {
+    const response = await fetch(emulator.endpoints.revokeUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+  });
+
   it('answers an unknown or already revoked token with 400 invalid_token', async () => {
     const client = oauthClient(emulator);
     const tokens = await signIn(client);
