@@ -13,10 +13,10 @@ export interface MainProcess {
 
 /**
  * Runs the built entry point (`npm test` builds first) with PATH and the given environment only, so that no
- * MONGODB_URI, GOOGLE_* or NODE_ENV from the shell or CI leaks in.
+ * MONGODB_URI, GOOGLE_* or NODE_ENV from the shell or CI leaks in. `node` is another Node binary to run it with.
  */
-export function runMain(env: Record<string, string>): MainProcess {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+export function runMain(env: Record<string, string>, options: { node?: string } = {}): MainProcess {
+  const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
