@@ -64,6 +64,10 @@ export interface GatewayConfig {
   readonly metadataCacheMB: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
+  /** Whether GET /metrics answers: METRICS_ENABLED, by default on outside production and off in it. */
+  readonly metricsEnabled: boolean;
+  /** METRICS_TOKEN: the bearer token a scrape must present; null lets any scrape in. */
+  readonly metricsToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +190,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     }
   }
 
+  const metricsRaw = value('METRICS_ENABLED');
+  if (metricsRaw !== undefined && metricsRaw !== 'true' && metricsRaw !== 'false') {
+    problems.push(`METRICS_ENABLED must be true or false, got "${metricsRaw}"`);
+  }
+  const metricsEnabled = metricsRaw === undefined ? !production : metricsRaw === 'true';
+
   const config: GatewayConfig = {
     port: integer('PORT', 4000, 0, 65535),
     production,
@@ -198,6 +208,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     sessionTtlSeconds: integer('SESSION_TTL_SECONDS', 7 * 24 * 3600, 60, 366 * 24 * 3600),
     metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
     corsOrigins,
+    metricsEnabled,
+    metricsToken: value('METRICS_TOKEN') ?? null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type GatewayConfig } from './config';
 import { TokenCipher } from './credentials/token-cipher';
 import { redirectPagesTo } from './http/canonical-origin';
 import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
 import { connectMongoDB } from './mongodb';
 import { resolveRuntimeConfig } from './runtime-config';
 import { createGateway } from './server';
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     logger,
     clock: systemClock,
     httpServer,
+    metrics: new Metrics(),
     ...(webRoot ? { webRoot } : {}),
   });
   // The example client signs in from `origin` only: its other name is sent there rather than failing at the callback.

@@ -19,6 +19,8 @@ export interface RuntimeConfig {
   readonly sessionTtlSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
+  /** GET /metrics: whether it answers, and the bearer token a scrape needs (null: none). */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | null };
 }
 
 /** What stands in for a setting the environment left unset (local mode); ignored where the setting is set. */
@@ -51,6 +53,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     corsOrigins: config.corsOrigins ?? local.corsOrigins ?? missing('CORS_ORIGINS'),
     sessionTtlSeconds: config.sessionTtlSeconds,
     metadataCacheMB: config.metadataCacheMB,
+    metrics: { enabled: config.metricsEnabled, token: config.metricsToken },
   });
 }
 

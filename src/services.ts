@@ -11,12 +11,14 @@ import { MailboxService } from './gmail/mailbox.service';
 import { MessageCursorCodec } from './gmail/message-cursor';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { RuntimeConfig } from './runtime-config';
 
 export interface ServiceDeps {
   readonly config: RuntimeConfig;
   readonly db: Db;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly clock: Clock;
   readonly randomBytes?: (size: number) => Buffer;
   readonly tuning: {
@@ -38,7 +40,7 @@ export interface Services {
  * the mailbox reader. Resolvers reach them through the request context.
  */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
-  const { config, db, logger, clock, tuning } = deps;
+  const { config, db, logger, metrics, clock, tuning } = deps;
   const now = () => clock.now();
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
@@ -57,6 +59,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     google,
     credentials,
     logger,
+    metrics,
     now,
     maxClients: tuning.maxOAuthClients,
   });
@@ -77,6 +80,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     consent: auth.consentErrors,
     cursors: new MessageCursorCodec(config.encryptionKeys),
     logger,
+    metrics,
     apiRootUrl: config.google.apiRootUrl,
     retry: tuning.retry,
     clock: { now: () => clock.now().getTime(), sleep: (ms) => clock.sleep(ms) },

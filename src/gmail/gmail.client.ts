@@ -4,6 +4,7 @@ import { GatewayError } from '../errors';
 import { classifyGoogleError } from '../upstream/google-errors';
 import { RetriesExhaustedError, withRetries, type RetryClock, type RetryPolicy } from '../upstream/retry';
 import { upstreamError, type GoogleCall } from '../upstream/upstream-error';
+import type { Metrics } from '../metrics';
 import type { CursorScope } from './message-cursor';
 import type { ListCall } from './page-position';
 
@@ -44,6 +45,8 @@ export interface GmailClientOptions {
   readonly clock?: RetryClock;
   /** What refusals mean for this user (CREDENTIALS_REVOKED after marking the credential, INSUFFICIENT_SCOPE). */
   readonly refused: GoogleCall['refused'];
+  /** Counts every HTTP call to Gmail by method and status. */
+  readonly metrics: Pick<Metrics, 'gmailCall'>;
 }
 
 /** The headers the Message type exposes; the only ones asked for. */
@@ -114,10 +117,11 @@ export class GmailClient {
    * Runs one Gmail call with the retry policy and translates what is left into the error contract. A 401
    * refreshes the access token once (shared by concurrent callers) and replays the call.
    */
-  private async call<T>(_method: GmailMethod, request: () => Promise<T>): Promise<T> {
+  private async call<T>(method: GmailMethod, request: () => Promise<T>): Promise<T> {
+    const counted = () => this.options.metrics.gmailCall(method, request);
     try {
       return await withRetries(
-        () => this.withOneRefreshOn401(request),
+        () => this.withOneRefreshOn401(counted),
         this.options.retry,
         this.options.clock,
       );

@@ -8,6 +8,7 @@ import type {
 } from '../credentials/credential.repository';
 import { assertNever, ErrorCode, type ReauthorizationRequiredError } from '../errors';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { RetryClock, RetryPolicy } from '../upstream/retry';
 import type { GoogleRefusal } from '../upstream/upstream-error';
 import { GmailClient } from './gmail.client';
@@ -27,6 +28,7 @@ export interface MailboxServiceDeps {
   readonly consent: ReauthorizationErrors;
   readonly cursors: MessageCursorCodec;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   /** Root URL for googleapis, e.g. the emulator's; undefined means Google's. */
   readonly apiRootUrl: string | undefined;
   readonly retry: RetryPolicy;
@@ -70,10 +72,12 @@ export class MailboxService {
       retry: this.deps.retry,
       ...(this.deps.clock ? { clock: this.deps.clock } : {}),
       refused: (refusal) => this.refused(credential, refusal),
+      metrics: this.deps.metrics,
     });
     return new UserMailbox(credential, {
       gmail,
       cache: this.cache,
+      metrics: this.deps.metrics,
       cursors: this.deps.cursors,
       metadataConcurrency: this.deps.metadataConcurrency,
     });
