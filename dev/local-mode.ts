@@ -31,12 +31,15 @@ export async function startLocalStandIns(needs: {
   google: boolean;
   mongodb: boolean;
   redirectUris: readonly string[];
+  /** The gateway's GraphQL URL, for the curl command on the emulator's callback page. */
+  gatewayUrl?: string;
 }): Promise<LocalStandIns> {
   // Google's real budget, so a person sees it at work: 6000 units per user per minute (projects created since
   // May 2026) at Google's published costs, and Gmail's per-user concurrency limit (undocumented, about 10).
   const emulator = needs.google
     ? await startGoogleEmulator({
         consentMode: 'page',
+        ...(needs.gatewayUrl ? { gatewayUrl: needs.gatewayUrl } : {}),
         quota: { unitsPerMinute: LOCAL_QUOTA_UNITS_PER_MINUTE },
         maxConcurrentPerUser: LOCAL_MAX_CONCURRENT_PER_USER,
       })

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
           google: needsGoogle,
           mongodb: needsMongo,
           redirectUris: webRoot ? [`${origin}/callback`, `http://127.0.0.1:${port}/callback`] : [],
+          gatewayUrl: `${origin}/graphql`,
         })
       : undefined;
 

@@ -50,11 +50,29 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
   } else if (code === null || state === null) {
     fail('This page expects a sign-in response from Google, and this is not one.');
   } else if (!ours) {
-    fail(
-      'This sign-in response does not match a sign-in started in this tab, so it was not used. ' +
-        'If you started it with curl or Apollo Sandbox, pass the code and state from the address bar to ' +
-        'exchangeCode there; otherwise start again here.',
-    );
+    fail([
+      h(
+        'p',
+        {},
+        'This sign-in response does not match a sign-in started in this tab, so it was not used. If you ' +
+          'started it with curl or Apollo Sandbox, exchange these (decoded: the address bar holds them ' +
+          'URL-encoded) with exchangeCode there; otherwise start again here.',
+      ),
+      h(
+        'dl',
+        {},
+        h('dt', {}, 'code'),
+        h('dd', {}, h('code', { 'data-testid': 'foreign-code' }, code)),
+        h('dt', {}, 'state'),
+        h('dd', {}, h('code', { 'data-testid': 'foreign-state' }, state)),
+      ),
+      h('p', {}, 'Or paste this into a terminal (the code works once and expires in minutes):'),
+      h(
+        'pre',
+        { 'data-testid': 'exchange-curl' },
+        exchangeCodeCurl(`${window.location.origin}/graphql`, code, state),
+      ),
+    ]);
   } else {
     client
       .mutate({ mutation: ExchangeCodeDocument, variables: { code, state } })
@@ -69,3 +87,17 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
   }
   return () => {};
 };
+
+/** A shell command posting `exchangeCode` to the gateway, every value quoted for a POSIX shell. */
+function exchangeCodeCurl(graphqlUrl: string, code: string, state: string): string {
+  const body = JSON.stringify({
+    query:
+      'mutation SignIn($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { email } } }',
+    variables: { code, state },
+  });
+  return `curl -s ${shellQuote(graphqlUrl)} -H 'content-type: application/json' \\\n  -d ${shellQuote(body)}`;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
