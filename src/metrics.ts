@@ -39,7 +39,7 @@ export class Metrics {
   });
   private readonly gmailCalls = new Counter({
     name: 'gateway_gmail_calls_total',
-    help: 'HTTP calls to the Gmail API (retries included) by method and HTTP status; "network" when no answer came.',
+    help: 'Gmail API calls (each retry counted) by method and HTTP status; "network" when no answer came.',
     labelNames: ['method', 'status'] as const,
     registers: [this.registry],
   });
@@ -81,8 +81,9 @@ export class Metrics {
   }
 
   /**
-   * Runs one HTTP call to Gmail and counts it by its status (GmailClient's call()). A refresh that Google refused
-   * on the way (invalid_grant) never reached Gmail: it counts as a failed token refresh instead.
+   * Runs one attempt of a Gmail call and counts it by its status (GmailClient's call(), once per retry). A 401
+   * that a token refresh and a replay answered counts once, by the replay's status; a refresh that Google
+   * refused (invalid_grant) counts as a failed token refresh instead of a Gmail call.
    */
   async gmailCall<T>(method: string, request: () => Promise<T>): Promise<T> {
     try {

@@ -79,7 +79,7 @@ describe('GET /metrics', () => {
     expect(movedAgain('gateway_metadata_cache_lookups_total', { result: 'hit' })).toBe(5);
   });
 
-  it('counts a token refresh, and the 401 that caused it as a Gmail call with status 401', async () => {
+  it('counts a token refresh after a 401, and the replayed call once, by its status', async () => {
     const { token } = await h.signIn();
     await h.graphql(DETAILS, { first: 1 }, { token });
     const before = await scrape(h.url);
@@ -91,8 +91,24 @@ describe('GET /metrics', () => {
       valueOf(after, name, labels) - valueOf(before, name, labels);
     expect(moved('gateway_google_token_refreshes_total', { outcome: 'ok' })).toBe(1);
     expect(moved('gateway_google_token_refreshes_total', { outcome: 'failed' })).toBe(0);
-    expect(moved('gateway_gmail_calls_total', { method: 'messages.list', status: '401' })).toBe(1);
+    expect(moved('gateway_gmail_calls_total', { method: 'messages.list', status: '401' })).toBe(0);
     expect(moved('gateway_gmail_calls_total', { method: 'messages.list', status: '200' })).toBe(1);
+  });
+
+  it('counts a refresh Google refuses after the grant was revoked as a failed refresh, not as a Gmail call', async () => {
+    const { token } = await h.signIn();
+    await h.graphql(DETAILS, { first: 1 }, { token });
+    const before = await scrape(h.url);
+    h.emulator.revokeGrant('demo@example.com');
+    const response = await h.graphql(DETAILS, { first: 1 }, { token });
+    expect(response.body.errors?.[0]?.extensions?.['code']).toBe('CREDENTIALS_REVOKED');
+    const after = await scrape(h.url);
+    const moved = (name: string, labels: Record<string, string>) =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
+    expect(moved('gateway_google_token_refreshes_total', { outcome: 'failed' })).toBe(1);
+    expect(moved('gateway_google_token_refreshes_total', { outcome: 'ok' })).toBe(0);
+    expect(moved('gateway_gmail_calls_total', { method: 'messages.list', status: '400' })).toBe(0);
+    expect(moved('gateway_graphql_requests_total', { operation: 'Details', outcome: 'error' })).toBe(1);
   });
 
   it('counts a request that failed under outcome error, and an unnamed operation as (anonymous)', async () => {

@@ -118,10 +118,9 @@ export class GmailClient {
    * refreshes the access token once (shared by concurrent callers) and replays the call.
    */
   private async call<T>(method: GmailMethod, request: () => Promise<T>): Promise<T> {
-    const counted = () => this.options.metrics.gmailCall(method, request);
     try {
       return await withRetries(
-        () => this.withOneRefreshOn401(counted),
+        () => this.options.metrics.gmailCall(method, () => this.withOneRefreshOn401(request)),
         this.options.retry,
         this.options.clock,
       );
