@@ -57,6 +57,8 @@ export async function startLocalStandIns(needs: {
   dataDir: string;
   googlePort?: number;
   encryptionKeys?: boolean;
+  /** The gateway's GraphQL URL, for the curl command on the emulator's callback page. */
+  gatewayUrl?: string;
 }): Promise<LocalStandIns> {
   const dataDir = resolve(needs.dataDir);
   const encryptionKeys = needs.encryptionKeys ? localEncryptionKeys(dataDir) : undefined;
@@ -65,6 +67,7 @@ export async function startLocalStandIns(needs: {
   const emulator = needs.google
     ? await startGoogleEmulator({
         consentMode: 'page',
+        ...(needs.gatewayUrl ? { gatewayUrl: needs.gatewayUrl } : {}),
         quota: { unitsPerMinute: LOCAL_QUOTA_UNITS_PER_MINUTE },
         maxConcurrentPerUser: LOCAL_MAX_CONCURRENT_PER_USER,
         port: needs.googlePort ?? 0,

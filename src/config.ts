@@ -83,6 +83,10 @@ export interface GatewayConfig {
   readonly googleTimeoutMs: number;
   /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS), e.g. 20000; its Gmail calls are aborted then. */
   readonly requestTimeoutMs: number;
+  /** Whether GET /metrics answers: METRICS_ENABLED, by default on outside production and off in it. */
+  readonly metricsEnabled: boolean;
+  /** METRICS_TOKEN: the bearer token a scrape must present; null lets any scrape in. */
+  readonly metricsToken: string | null;
   /** Local mode only: how the stand-ins are set up. Ignored for whatever is configured for real. */
   readonly local: LocalModeConfig;
 }
@@ -273,6 +277,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   if (googlePort !== 0 && googlePort === port) {
     problems.push(`LOCAL_GOOGLE_PORT must differ from PORT (both are ${port})`);
   }
+  const metricsRaw = value('METRICS_ENABLED');
+  if (metricsRaw !== undefined && metricsRaw !== 'true' && metricsRaw !== 'false') {
+    problems.push(`METRICS_ENABLED must be true or false, got "${metricsRaw}"`);
+  }
+  const metricsEnabled = metricsRaw === undefined ? !production : metricsRaw === 'true';
 
   const config: GatewayConfig = {
     port,
@@ -298,6 +307,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     gmailUserConcurrency: integer('GMAIL_USER_CONCURRENCY', 10, 1, 1000),
     googleTimeoutMs: integer('GOOGLE_TIMEOUT_MS', 10_000, 100, 600_000),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 20_000, 100, 600_000),
+    metricsEnabled,
+    metricsToken: value('METRICS_TOKEN') ?? null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

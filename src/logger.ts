@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -43,8 +44,11 @@ const REDACTED_PATHS = [
   '*.config.body',
 ];
 
-/** Created once per process by main.ts; tests pass their own destination to read what was logged. */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * Created once per process by main.ts; tests pass their own destination to read what was logged. Without one,
+ * logs are JSON lines on stdout for a log collector, or readable lines when stdout is a terminal (a person).
+ */
+export function createLogger(level: string, destination: DestinationStream = defaultDestination()): Logger {
   return pino(
     {
       level,
@@ -55,4 +59,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+function defaultDestination(): DestinationStream {
+  if (!process.stdout.isTTY) return pino.destination(1);
+  // Synchronous, like pino's own destination: a line logged just before process.exit is not lost.
+  return pinoPretty({ sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l' });
 }

@@ -1,12 +1,16 @@
+// First: stops with one line on a Node too old for what the later imports load.
+import './node-version';
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { LocalStandIns } from '../dev/local-mode';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig, type GatewayConfig } from './config';
+import { redirectPagesTo } from './http/canonical-origin';
 import { createLogger, type Logger } from './logger';
+import { Metrics } from './metrics';
 import { connectMongoDB } from './mongodb';
 import { resolveRuntimeConfig } from './runtime-config';
 import { createGateway } from './server';
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
     res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
   };
   const httpServer = createServer(starting);
-  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  await listen(httpServer, config.port);
   const port = (httpServer.address() as AddressInfo).port;
   const origin = `http://localhost:${port}`;
 
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
           ],
           googlePort: config.local.googlePort,
           dataDir: config.local.dataDir,
+          gatewayUrl: `${origin}/graphql`,
         })
       : undefined;
   if (local !== undefined) {
@@ -86,9 +91,14 @@ async function main(): Promise<void> {
     logger,
     clock: systemClock,
     httpServer,
+    metrics: new Metrics(),
     ...(webRoot ? { webRoot } : {}),
   });
-  httpServer.off('request', starting).on('request', gateway.handler);
+  // The example client signs in from `origin` only: its other name is sent there rather than failing at the callback.
+  const serve = webRoot
+    ? redirectPagesTo(origin, [`http://127.0.0.1:${port}`], gateway.handler)
+    : gateway.handler;
+  httpServer.off('request', starting).on('request', serve);
 
   announce(logger, port, local, webRoot !== undefined);
   installShutdown(logger, async () => {
@@ -96,6 +106,30 @@ async function main(): Promise<void> {
     await mongoClient.close();
     await local?.stop();
   });
+}
+
+/**
+ * Listens on `port`; a port that cannot be had ends the process with one line naming it and the variable to
+ * change, rather than an unhandled 'error' event and its stack trace.
+ */
+async function listen(server: Server, port: number): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      const problem = code === 'EADDRINUSE' ? 'is already in use' : 'needs privileges this process lacks';
+      process.stderr.write(`port ${port} ${problem}: set PORT to a free port\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
 }
 
 /** The built example web client (examples/web/dist), when present. */
@@ -120,11 +154,14 @@ function announce(logger: Logger, port: number, local: LocalStandIns | undefined
       local.google
         ? ` Google is EMULATED at ${local.google.url} (demo account: ${local.google.demoEmail})`
         : null,
+      local.google
+        ? ` Emulator control page (revoke, expire tokens, faults): ${local.google.url}/__emulator`
+        : null,
       local.mongodbUri
-        ? ` MongoDB is an IN-MEMORY stand-in at ${local.mongodbUri} (data is lost on exit)`
+        ? ` MongoDB is an embedded stand-in at ${local.mongodbUri} (data kept in ${local.dataDir})`
         : null,
       servesWeb ? ` Open http://localhost:${port}/ for the example web client` : null,
-      ` GraphQL API (Apollo Sandbox in a browser): ${api}`,
+      ` GraphQL API (open it in a browser for the offline API explorer): ${api}`,
       '================================================================',
       '',
     ].filter((line) => line !== null);

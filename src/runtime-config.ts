@@ -34,6 +34,8 @@ export interface RuntimeConfig {
   readonly googleTimeoutMs: number;
   /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS). */
   readonly requestTimeoutMs: number;
+  /** GET /metrics: whether it answers, and the bearer token a scrape needs (null: none). */
+  readonly metrics: { readonly enabled: boolean; readonly token: string | null };
 }
 
 /** What stands in for a setting the environment left unset (local mode); ignored where the setting is set. */
@@ -73,6 +75,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     gmailUserConcurrency: config.gmailUserConcurrency,
     googleTimeoutMs: config.googleTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
+    metrics: { enabled: config.metricsEnabled, token: config.metricsToken },
   });
 }
 

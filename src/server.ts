@@ -7,13 +7,13 @@ import cors from 'cors';
 import express from 'express';
 import type { Db } from 'mongodb';
 import type { Clock } from './clock';
-import { isMongoUnavailable } from './upstream/mongo-errors';
 import { createErrorFormatter, UpstreamUnavailableError, type ErrorTranslator } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
 import { bodyErrorHandler } from './http/body-errors';
 import { mountExplorer } from './http/explorer';
 import { gmailQuotaPlugin } from './http/gmail-quota.plugin';
 import { mountHealthChecks } from './http/health';
+import { mountMetrics } from './http/metrics';
 import { queryLimits } from './http/query-limits';
 import { requestDeadline } from './http/request-deadline';
 import { clientRequestIdOf, newRequestId } from './http/request-id';
@@ -22,10 +22,12 @@ import { landingPage } from './http/sandbox-page';
 import { notFound, securityHeaders } from './http/security-headers';
 import { mountWebClient } from './http/static-web';
 import type { Logger } from './logger';
+import { Metrics } from './metrics';
 import { buildGatewaySchema } from './resolvers';
 import { createRequestContext, type GatewayContext } from './resolvers/context';
 import type { RuntimeConfig } from './runtime-config';
 import { createServices, type Services } from './services';
+import { isMongoUnavailable } from './upstream/mongo-errors';
 
 /** Knobs with production defaults; tests shrink budgets to keep failure paths fast. */
 export interface GatewayTuning {
@@ -58,6 +60,8 @@ export interface GatewayDeps {
   readonly tuning?: Partial<GatewayTuning>;
   /** A built single-page web client to serve at `/` (local mode serves examples/web/dist). */
   readonly webRoot?: string;
+  /** The process's metrics (main.ts creates them once); a gateway without them counts into its own. */
+  readonly metrics?: Metrics;
 }
 
 export interface Gateway {
@@ -65,6 +69,7 @@ export interface Gateway {
   readonly handler: express.Express;
   readonly apollo: ApolloServer<GatewayContext>;
   readonly services: Services;
+  readonly metrics: Metrics;
   /** Stops Apollo (draining the HTTP server when one was given). Does not close the MongoDB client. */
   stop(): Promise<void>;
 }
@@ -73,7 +78,9 @@ export interface Gateway {
 export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const tuning: GatewayTuning = { ...DEFAULT_TUNING, ...deps.tuning };
   const { config, logger } = deps;
-  const services = await createServices({ ...deps, tuning });
+  const metrics = deps.metrics ?? new Metrics();
+  const services = await createServices({ ...deps, metrics, tuning });
+  const translateError = storeErrorTranslator(metrics);
   const limits = queryLimits<GatewayContext>(config.production);
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -92,7 +99,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       ...limits.plugins,
       ...(deps.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer })] : []),
       landingPage(config.production),
-      requestLogPlugin(logger, translateError),
+      requestLogPlugin(logger, translateError, metrics),
       gmailQuotaPlugin(config.gmailQuotaCosts),
     ],
   });
@@ -105,6 +112,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   handler.use(securityHeaders({ hsts: !config.localMode }));
   mountHealthChecks(handler, deps.db);
   mountExplorer(handler, config.production);
+  if (config.metrics.enabled) mountMetrics(handler, metrics, config.metrics.token);
   handler.use(
     '/graphql',
     cors({ origin: [...config.corsOrigins], methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }),
@@ -130,9 +138,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   if (deps.webRoot !== undefined) mountWebClient(handler, deps.webRoot);
   handler.use(notFound);
 
-  return { handler, apollo, services, stop: () => apollo.stop() };
+  return { handler, apollo, services, metrics, stop: () => apollo.stop() };
 }
 
-/** Infrastructure errors that belong to the public vocabulary. */
-const translateError: ErrorTranslator = (error) =>
-  isMongoUnavailable(error) ? new UpstreamUnavailableError('store') : undefined;
+/** Infrastructure errors that belong to the public vocabulary; an unreachable store is also counted. */
+function storeErrorTranslator(metrics: Metrics): ErrorTranslator {
+  return (error) => {
+    if (!isMongoUnavailable(error)) return undefined;
+    metrics.storeError(error);
+    return new UpstreamUnavailableError('store');
+  };
+}

@@ -17,12 +17,14 @@ import { OperatorFaultLog } from './upstream/operator-faults';
 import { UserConcurrency } from './gmail/user-concurrency';
 import type { RetryPolicy } from './upstream/retry';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { RuntimeConfig } from './runtime-config';
 
 export interface ServiceDeps {
   readonly config: RuntimeConfig;
   readonly db: Db;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly clock: Clock;
   readonly randomBytes?: (size: number) => Buffer;
   readonly tuning: {
@@ -46,7 +48,7 @@ export interface Services {
  * the mailbox reader. Resolvers reach them through the request context.
  */
 export async function createServices(deps: ServiceDeps): Promise<Services> {
-  const { config, db, logger, clock, tuning } = deps;
+  const { config, db, logger, metrics, clock, tuning } = deps;
   const now = () => clock.now();
   const random = deps.randomBytes ? { randomBytes: deps.randomBytes } : {};
 
@@ -74,6 +76,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     google,
     credentials,
     logger,
+    metrics,
     now,
     maxClients: tuning.maxOAuthClients,
   });
@@ -97,6 +100,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     consent: auth.consentErrors,
     cursors: new MessageCursorCodec(config.encryptionKeys),
     logger,
+    metrics,
     apiRootUrl: config.google.apiRootUrl,
     retry: tuning.retry,
     operatorFaults,

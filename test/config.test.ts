@@ -46,6 +46,8 @@ describe('loadConfig', () => {
       gmailUserConcurrency: 10,
       googleTimeoutMs: 10_000,
       requestTimeoutMs: 20_000,
+      metricsEnabled: true,
+      metricsToken: null,
     });
     expect(config.scopes).toEqual(DEFAULT_SCOPES);
     expect(Object.isFrozen(config)).toBe(true);
@@ -110,6 +112,21 @@ describe('loadConfig', () => {
       apiRootUrl: undefined,
     });
     expect(config.tokenEncryptionKeys?.map((k) => k.id)).toEqual(['k1']);
+  });
+
+  it('serves metrics by default outside production only, and reads METRICS_ENABLED and METRICS_TOKEN', () => {
+    expect(loadConfig(production).metricsEnabled).toBe(false);
+    expect(loadConfig({ ...production, METRICS_ENABLED: 'true' })).toMatchObject({
+      metricsEnabled: true,
+      metricsToken: null,
+    });
+    expect(loadConfig({ METRICS_ENABLED: 'false', METRICS_TOKEN: 'scrape-secret' })).toMatchObject({
+      metricsEnabled: false,
+      metricsToken: 'scrape-secret',
+    });
+    expect(problemsOf({ METRICS_ENABLED: 'yes' })).toEqual([
+      'METRICS_ENABLED must be true or false, got "yes"',
+    ]);
   });
 
   it('reads endpoint overrides, scopes, CORS origins and a keyring with several keys', () => {

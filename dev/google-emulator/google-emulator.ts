@@ -437,6 +437,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
             this.endpoints.tokenUrl,
             `${this.baseUrl}${CALLBACK_ECHO_PATH}`,
             this.defaultClient,
+            this.options.gatewayUrl,
           ),
         );
     }

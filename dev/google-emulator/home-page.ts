@@ -71,14 +71,16 @@ ${done ? `<p class="notice">Done: ${e(done)}</p>` : ''}
 }
 
 /**
- * The default client's redirect target: shows what Google sent back, and the curl command that exchanges the
- * code, for a person walking through the flow by hand.
+ * The default client's redirect target: shows what Google sent back (decoded: the address bar holds `code`
+ * URL-encoded) and the curl command that exchanges the code, for a person walking through the flow by hand:
+ * the gateway's `exchangeCode` when the emulator stands in for one, else the token endpoint itself.
  */
 export function renderCallbackEcho(
   query: URLSearchParams,
   tokenUrl: string,
   redirectUri: string,
   client: { clientId: string; clientSecret: string },
+  gatewayUrl?: string,
 ): Reply {
   const e = escapeHtml;
   const error = query.get('error');
@@ -89,6 +91,19 @@ export function renderCallbackEcho(
     return html(200, pageLayout('Authorization failed', content));
   }
   const code = query.get('code') ?? '';
+  const state = query.get('state') ?? '';
+  if (gatewayUrl !== undefined) {
+    const content = `<h1>Google redirected back</h1>
+<table>
+<tr><th>code</th><td><code data-testid="code">${e(code)}</code></td></tr>
+<tr><th>state</th><td><code data-testid="state">${e(state || '(none)')}</code></td></tr>
+<tr><th>scope</th><td><code>${e(query.get('scope') ?? '')}</code></td></tr>
+</table>
+<h2>Exchange them for a session (the code works once and expires in minutes)</h2>
+<p>Set <code>REQUEST_SECRET</code> to the <code>requestSecret</code> that <code>authorizationUrl</code> answered, then run:</p>
+<pre data-testid="exchange-curl">${e(exchangeCodeCurl(gatewayUrl, code, state))}</pre>`;
+    return html(200, pageLayout('Callback', content));
+  }
   const curl = [
     `curl -s ${tokenUrl} \\`,
     `  -d grant_type=authorization_code \\`,
@@ -107,6 +122,28 @@ export function renderCallbackEcho(
 <h2>Exchange the code (it works once and expires in minutes)</h2>
 <pre>${e(curl)}</pre>`;
   return html(200, pageLayout('Callback', content));
+}
+
+/**
+ * A shell command posting `exchangeCode` to the gateway, every value quoted for a POSIX shell. The request secret
+ * is not in this page (it never travels in a URL): the command reads it from `$REQUEST_SECRET`.
+ */
+export function exchangeCodeCurl(gatewayUrl: string, code: string, state: string): string {
+  const body = JSON.stringify({
+    query:
+      'mutation SignIn($code: String!, $state: String!, $requestSecret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken viewer { email } } }',
+    variables: { code, state, requestSecret: SECRET_SLOT },
+  });
+  const quoted = shellQuote(body).replace(JSON.stringify(SECRET_SLOT), `"'"$REQUEST_SECRET"'"`);
+  return [`curl -s ${shellQuote(gatewayUrl)} -H 'content-type: application/json' \\`, `  -d ${quoted}`].join(
+    '\n',
+  );
+}
+
+const SECRET_SLOT = '\u0000requestSecret\u0000';
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
 /** A round avatar with the user's initial: userinfo's `picture`, served locally because there is no internet. */

@@ -155,6 +155,11 @@ export interface GoogleEmulatorOptions {
   accessTokenTtlSeconds?: number;
   /** Default 600. */
   codeTtlSeconds?: number;
+  /**
+   * The GraphQL endpoint of the gateway this emulator stands in for (local mode), e.g. `http://localhost:4000/graphql`:
+   * its callback page then shows the `exchangeCode` curl command for it. Unset: the token endpoint's curl only.
+   */
+  gatewayUrl?: string;
   /** `'auto'` (default, tests): the consent URL redirects at once. `'page'` (local mode): an HTML consent page. */
   consentMode?: 'auto' | 'page';
   /** Milliseconds clock for token and code expiry and the request log; default `Date.now`. */

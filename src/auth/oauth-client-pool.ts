@@ -1,6 +1,7 @@
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { Credential, CredentialRepository } from '../credentials/credential.repository';
 import type { GoogleOAuthService } from './google-oauth.service';
 
@@ -25,6 +26,7 @@ export class OAuthClientPool {
       readonly google: GoogleOAuthService;
       readonly credentials: CredentialRepository;
       readonly logger: Logger;
+      readonly metrics: Pick<Metrics, 'tokensRefreshed'>;
       readonly now: () => Date;
       readonly maxClients: number;
     },
@@ -46,6 +48,7 @@ export class OAuthClientPool {
     client.setCredentials(toLibraryCredentials(credential));
     const entry: PooledClient = { client, issuedAt: credential.tokensIssuedAt };
     client.on('tokens', (tokens) => {
+      this.deps.metrics.tokensRefreshed();
       this.persist(credential.userId, entry, tokens);
       if (tokens.refresh_token) keepRotatedRefreshToken(client, tokens.refresh_token);
     });

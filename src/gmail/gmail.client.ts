@@ -12,6 +12,7 @@ import {
 } from '../upstream/retry';
 import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import { upstreamError, type GoogleCall } from '../upstream/upstream-error';
+import type { Metrics } from '../metrics';
 import type { CursorScope } from './message-cursor';
 import type { ListCall } from './page-position';
 import type { UserConcurrency } from './user-concurrency';
@@ -65,6 +66,8 @@ export interface GmailClientOptions {
   readonly timeoutMs: number;
   /** The request's deadline and hang-up: aborting it aborts every call of this client, retries included. */
   readonly signal?: AbortSignal;
+  /** Counts every HTTP call to Gmail by method and status. */
+  readonly metrics: Pick<Metrics, 'gmailCall'>;
 }
 
 /** The headers the Message type exposes; the only ones asked for. */
@@ -152,7 +155,7 @@ export class GmailClient {
     try {
       return await untilAborted(
         withRetries(
-          () => this.withOneRefreshOn401(attempt),
+          () => this.options.metrics.gmailCall(method, () => this.withOneRefreshOn401(attempt)),
           this.options.retry,
           this.options.clock,
           undefined,

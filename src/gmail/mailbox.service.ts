@@ -10,6 +10,7 @@ import { assertNever, ErrorCode, type ReauthorizationRequiredError } from '../er
 import type { Logger } from '../logger';
 import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import type { GmailMeter } from '../quota/gmail-budget';
+import type { Metrics } from '../metrics';
 import type { RetryClock, RetryPolicy } from '../upstream/retry';
 import type { GoogleRefusal } from '../upstream/upstream-error';
 import { GmailClient } from './gmail.client';
@@ -32,6 +33,7 @@ export interface MailboxServiceDeps {
   readonly consent: ReauthorizationErrors;
   readonly cursors: MessageCursorCodec;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   /** Root URL for googleapis, e.g. the emulator's; undefined means Google's. */
   readonly apiRootUrl: string | undefined;
   readonly retry: RetryPolicy;
@@ -87,10 +89,12 @@ export class MailboxService {
       concurrency: this.deps.concurrency,
       timeoutMs: this.deps.googleTimeoutMs,
       ...(signal ? { signal } : {}),
+      metrics: this.deps.metrics,
     });
     return new UserMailbox(credential, {
       gmail,
       cache: this.cache,
+      metrics: this.deps.metrics,
       cursors: this.deps.cursors,
     });
   }

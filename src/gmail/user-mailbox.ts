@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Credential } from '../credentials/credential.repository';
+import type { Metrics } from '../metrics';
 import { buildConnection, type Connection } from '../schema/connection';
 import type { GmailClient, ListedPage, MessageMetadata, MessageRef } from './gmail.client';
 import type { CursorPosition, CursorScope, MessageCursorCodec } from './message-cursor';
@@ -10,6 +11,8 @@ import { afterSkip, pageEdges, planPage } from './page-position';
 export interface UserMailboxDeps {
   readonly gmail: GmailClient;
   readonly cache: MetadataCache;
+  /** Counts metadata served from the cache (hit) and fetched from Gmail (miss). */
+  readonly metrics: Pick<Metrics, 'cacheLookup'>;
   readonly cursors: MessageCursorCodec;
 }
 
@@ -71,7 +74,7 @@ export class UserMailbox {
     return eachSettled(
       ids.map((id) => {
         const cached = this.deps.cache.get(this.credential.userId, id);
-        return cached === undefined ? this.fetchAndRemember(id) : Promise.resolve(cached.metadata);
+        return cached === undefined ? this.fetchAndRemember(id) : this.servedFromCache(cached.metadata);
       }),
     );
   }
@@ -82,12 +85,20 @@ export class UserMailbox {
       ids.map((id) => {
         const cached = this.deps.cache.get(this.credential.userId, id);
         if (cached === undefined) return this.metadata.load(id);
-        return this.deps.cache.isFresh(cached) ? Promise.resolve(cached.metadata) : this.fetchAndRemember(id);
+        return this.deps.cache.isFresh(cached)
+          ? this.servedFromCache(cached.metadata)
+          : this.fetchAndRemember(id);
       }),
     );
   }
 
+  private servedFromCache(metadata: MessageMetadata): Promise<MessageMetadata> {
+    this.deps.metrics.cacheLookup(true);
+    return Promise.resolve(metadata);
+  }
+
   private async fetchAndRemember(id: string): Promise<MessageMetadata | null> {
+    this.deps.metrics.cacheLookup(false);
     const metadata = await this.deps.gmail.getMetadata(id);
     if (metadata !== null) this.deps.cache.remember(this.credential.userId, id, metadata);
     return metadata;

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { classifyError, ErrorCode, type ErrorTranslator } from '../errors';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { GatewayContext } from '../resolvers/context';
 
 /**
@@ -12,6 +13,7 @@ import type { GatewayContext } from '../resolvers/context';
 export function requestLogPlugin(
   logger: Logger,
   translate: ErrorTranslator,
+  metrics: Metrics,
 ): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
@@ -35,12 +37,15 @@ export function requestLogPlugin(
                 : e,
             );
           }
+          const seconds = (performance.now() - started) / 1000;
+          const outcome = codes.length === 0 ? 'ok' : 'error';
+          metrics.request(operationName ?? null, outcome, seconds);
           logger.info(
             {
               ...ids(contextValue),
               operationName: operationName ?? null,
-              durationMs: Math.round(performance.now() - started),
-              outcome: codes.length === 0 ? 'ok' : 'error',
+              durationMs: Math.round(seconds * 1000),
+              outcome,
               ...(codes.length === 0 ? {} : { errorCodes: [...new Set(codes)] }),
             },
             'graphql request',

@@ -283,15 +283,23 @@ describeInBrowser('the example web client in a real browser', () => {
   });
 
   step(
-    'a callback with a state this tab did not start is refused without an exchange, and left in the address bar',
+    'a callback with a state this tab did not start is refused without an exchange, left in the address bar, and shown decoded with its curl command',
     async () => {
       const before = operations.length;
-      await page.goto(`${gateway!.origin}/callback?code=forged-code&state=forged-state`);
+      await page.goto(`${gateway!.origin}/callback?code=4%2Fforged-code&state=forged-state`);
       await page.getByTestId('callback-error').waitFor();
       expect(await page.getByTestId('callback-error').textContent()).toContain('does not match');
+      expect(await page.getByTestId('foreign-code').textContent()).toBe('4/forged-code');
+      expect(await page.getByTestId('foreign-state').textContent()).toBe('forged-state');
+      const curl = await page.getByTestId('exchange-curl').textContent();
+      expect(curl).toContain(`curl -s '${gateway!.origin}/graphql'`);
+      // The request secret never travels in a URL: the command reads it from the shell's $REQUEST_SECRET.
+      expect(curl).toContain(
+        `"variables":{"code":"4/forged-code","state":"forged-state","requestSecret":"'"$REQUEST_SECRET"'"}`,
+      );
       expect(operations.slice(before)).not.toContain('ExchangeCode');
       // Not this tab's sign-in: the code stays in the address bar for whoever started it (curl, Sandbox).
-      expect(page.url()).toBe(`${gateway!.origin}/callback?code=forged-code&state=forged-state`);
+      expect(page.url()).toBe(`${gateway!.origin}/callback?code=4%2Fforged-code&state=forged-state`);
     },
   );
 

@@ -22,11 +22,12 @@ export function localDataDir(): { readonly path: string; remove(): void } {
 /**
  * Runs the built entry point (`npm test` builds first) with PATH and the given environment only, so that no
  * MONGODB_URI, GOOGLE_* or NODE_ENV from the shell or CI leaks in. Without a LOCAL_DATA_DIR, local mode keeps
- * its data in a temporary folder deleted when the process exits, never in the project's `.local/`.
+ * its data in a temporary folder deleted when the process exits, never in the project's `.local/`. `node` is
+ * another Node binary to run it with.
  */
-export function runMain(env: Record<string, string>): MainProcess {
+export function runMain(env: Record<string, string>, options: { node?: string } = {}): MainProcess {
   const scratch = env.LOCAL_DATA_DIR === undefined ? localDataDir() : undefined;
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+  const child = spawn(options.node ?? process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

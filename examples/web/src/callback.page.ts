@@ -51,11 +51,35 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
   } else if (code === null || state === null) {
     fail('This page expects a sign-in response from Google, and this is not one.');
   } else if (!ours || pending === null) {
-    fail(
-      'This sign-in response does not match a sign-in started in this tab, so it was not used. ' +
-        'If you started it with curl or Apollo Sandbox, pass the code and state from the address bar, with the ' +
-        'requestSecret authorizationUrl gave you, to exchangeCode there; otherwise start again here.',
-    );
+    fail([
+      h(
+        'p',
+        {},
+        'This sign-in response does not match a sign-in started in this tab, so it was not used. If you ' +
+          'started it with curl or Apollo Sandbox, exchange these (decoded: the address bar holds them ' +
+          'URL-encoded), with the requestSecret authorizationUrl gave you, with exchangeCode there; otherwise ' +
+          'start again here.',
+      ),
+      h(
+        'dl',
+        {},
+        h('dt', {}, 'code'),
+        h('dd', {}, h('code', { 'data-testid': 'foreign-code' }, code)),
+        h('dt', {}, 'state'),
+        h('dd', {}, h('code', { 'data-testid': 'foreign-state' }, state)),
+      ),
+      h(
+        'p',
+        {},
+        'Or paste this into a terminal, with REQUEST_SECRET set to the requestSecret authorizationUrl gave ' +
+          'you (the code works once and expires in minutes):',
+      ),
+      h(
+        'pre',
+        { 'data-testid': 'exchange-curl' },
+        exchangeCodeCurl(`${window.location.origin}/graphql`, code, state),
+      ),
+    ]);
   } else {
     client
       .mutate({
@@ -73,3 +97,23 @@ export const callbackPage: Page = ({ client, root, navigate }) => {
   }
   return () => {};
 };
+
+/**
+ * A shell command posting `exchangeCode` to the gateway, every value quoted for a POSIX shell. The request secret
+ * is not in this page (it never travels in a URL): the command reads it from `$REQUEST_SECRET`.
+ */
+function exchangeCodeCurl(graphqlUrl: string, code: string, state: string): string {
+  const body = JSON.stringify({
+    query:
+      'mutation SignIn($code: String!, $state: String!, $requestSecret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken viewer { email } } }',
+    variables: { code, state, requestSecret: SECRET_SLOT },
+  });
+  const quoted = shellQuote(body).replace(JSON.stringify(SECRET_SLOT), `"'"$REQUEST_SECRET"'"`);
+  return `curl -s ${shellQuote(graphqlUrl)} -H 'content-type: application/json' \\\n  -d ${quoted}`;
+}
+
+const SECRET_SLOT = '\u0000requestSecret\u0000';
+
+function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
