@@ -119,6 +119,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     costs: config.gmailQuotaCosts,
     now,
     logger,
+    metrics,
   });
 
   return { auth, mailbox, clients, gmailBudget };

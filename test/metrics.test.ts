@@ -68,6 +68,8 @@ describe('GET /metrics', () => {
     expect(moved('gateway_gmail_calls_total', { method: 'messages.get', status: '200' })).toBe(5);
     expect(moved('gateway_metadata_cache_lookups_total', { result: 'miss' })).toBe(5);
     expect(moved('gateway_metadata_cache_lookups_total', { result: 'hit' })).toBe(0);
+    // Google's published costs: 5 units for the list, 5 for each get.
+    expect(moved('gateway_gmail_quota_units_total', { outcome: 'spent' })).toBe(30);
 
     // The same page again: listed anew, every message served from the cache.
     await h.graphql(DETAILS, { first: 5 }, { token });
@@ -77,6 +79,7 @@ describe('GET /metrics', () => {
     expect(movedAgain('gateway_gmail_calls_total', { method: 'messages.list', status: '200' })).toBe(1);
     expect(movedAgain('gateway_gmail_calls_total', { method: 'messages.get', status: '200' })).toBe(0);
     expect(movedAgain('gateway_metadata_cache_lookups_total', { result: 'hit' })).toBe(5);
+    expect(movedAgain('gateway_gmail_quota_units_total', { outcome: 'spent' })).toBe(5);
   });
 
   it('counts a token refresh after a 401, and the replayed call once, by its status', async () => {
@@ -126,7 +129,7 @@ describe('GET /metrics', () => {
     ).toBe(1);
   });
 
-  it('lists every documented series, quota units at zero until the quota code spends them', async () => {
+  it('lists every documented series, refused quota units at zero while no budget was refused', async () => {
     const text = await (await fetch(`${h.url}/metrics`)).text();
     for (const name of [
       'gateway_graphql_requests_total',
@@ -140,6 +143,29 @@ describe('GET /metrics', () => {
       expect(text).toContain(`# TYPE ${name} `);
     }
     expect(valueOf(samples(text), 'gateway_gmail_quota_units_total', { outcome: 'refused' })).toBe(0);
+  });
+});
+
+describe('GET /metrics with a small Gmail budget', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ env: { GMAIL_USER_QUOTA_PER_MINUTE: '20' } });
+  });
+  afterAll(() => h.stop());
+
+  it('counts the units of a page the budget refused, and spends none', async () => {
+    const { token } = await h.signIn();
+    const before = await scrape(h.url);
+    const page = await h.graphql(DETAILS, { first: 5 }, { token });
+    expect(page.body.errors?.map((e) => e.extensions?.code)).toEqual(['RATE_LIMITED']);
+    const after = await scrape(h.url);
+    const moved = (labels: Record<string, string>) =>
+      valueOf(after, 'gateway_gmail_quota_units_total', labels) -
+      valueOf(before, 'gateway_gmail_quota_units_total', labels);
+    // The page plans 5 + 5 × 5 units, more than the 20 a minute allows: refused before any Gmail call.
+    expect(moved({ outcome: 'refused' })).toBe(30);
+    expect(moved({ outcome: 'spent' })).toBe(0);
+    expect(h.emulator.count('messages.list')).toBe(0);
   });
 });
 

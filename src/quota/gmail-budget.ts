@@ -1,4 +1,5 @@
 import { RateLimitedError } from '../errors';
+import type { Metrics } from '../metrics';
 import type { Logger } from '../logger';
 import { classifyGoogleError } from '../upstream/google-errors';
 import type { GmailQuotaCosts, GmailQuotaMethod } from './gmail-costs';
@@ -37,6 +38,8 @@ export interface GmailBudgetOptions {
   readonly costs: GmailQuotaCosts;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** Counts the units spent and the units refused (gateway_gmail_quota_units_total). */
+  readonly metrics: Pick<Metrics, 'quota'>;
 }
 
 /** Created once per process; opens one {@link RequestQuota} per GraphQL request. */
@@ -88,6 +91,7 @@ export class RequestQuota {
   async settle(): Promise<GmailQuotaReport | null> {
     if (this.reservation === undefined) return null;
     this.settled = true;
+    if (this.spent > 0) this.options.metrics.quota('spent', this.spent);
     let reservation: Reservation;
     try {
       reservation = await this.reservation;
@@ -128,13 +132,19 @@ export class RequestQuota {
   private async reserve(userId: string, firstCost: number): Promise<Reservation> {
     const { repository, unitsPerWindow } = this.options;
     const now = this.options.now();
-    const blockedUntil = await repository.blockedUntil(userId, now);
-    if (blockedUntil !== null) throw rateLimited(now, blockedUntil.getTime());
-    const window = quotaWindowAt(now, this.options.windowMs);
     // The plan is an upper bound; a call it did not foresee still reserves its own cost.
     const units = Math.max(this.plannedUnits, firstCost);
+    const blockedUntil = await repository.blockedUntil(userId, now);
+    if (blockedUntil !== null) {
+      this.options.metrics.quota('refused', units);
+      throw rateLimited(now, blockedUntil.getTime());
+    }
+    const window = quotaWindowAt(now, this.options.windowMs);
     const unitsAfter = await repository.reserve(userId, window, units, unitsPerWindow);
-    if (unitsAfter === null) throw rateLimited(now, window.endMs, 'budget');
+    if (unitsAfter === null) {
+      this.options.metrics.quota('refused', units);
+      throw rateLimited(now, window.endMs, 'budget');
+    }
     return { userId, window, reserved: units, unitsAfter };
   }
 
