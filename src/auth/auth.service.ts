@@ -1,25 +1,15 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { Logger } from '../logger';
-import {
-  BadUserInputError,
-  ErrorCode,
-  UpstreamUnavailableError,
-  type GatewayError,
-  type ReauthorizationCode,
-  type ReauthorizationRequiredError,
-} from '../errors';
-import type {
-  Credential,
-  CredentialRepository,
-  CredentialStatus,
-} from '../credentials/credential.repository';
+import { ErrorCode, type ReauthorizationCode, type ReauthorizationRequiredError } from '../errors';
+import type { CredentialRepository } from '../credentials/credential.repository';
 import type { AuthorizationRequestRepository } from './authorization-request.repository';
 import { requestSecretMatches, type AuthorizationStateCodec } from './authorization-state';
+import { checkCode, noRefreshTokenError, openState, readIdentity, revokeUnusedGrant } from './code-exchange';
 import type { GoogleOAuthService } from './google-oauth.service';
+import { googleFailure, googleUnavailable } from './google-failure';
 import type { Session, SessionRepository } from './session.repository';
-import { classifyGoogleError, type GoogleErrorKind } from '../upstream/google-errors';
+import { classifyGoogleError } from '../upstream/google-errors';
 import type { OperatorFaultReporter } from '../upstream/operator-faults';
-import { upstreamError, type GoogleRefusal } from '../upstream/upstream-error';
 import {
   ConsentErrors,
   type AuthorizationRequestView,
@@ -27,28 +17,12 @@ import {
   type ReauthorizationOptions,
 } from './consent-errors';
 import { hasEmailScope, hasGmailReadScope } from './scopes';
+import { toViewer, type ExchangeCodePayloadView, type ViewerView } from './viewer';
 
 export { AUTHORIZATION_REQUEST_TTL_SECONDS } from './consent-errors';
 export type { AuthorizationRequestView } from './consent-errors';
-
-const MAX_CODE_LENGTH = 2048;
-/** A sealed state is ~135 characters, plus 4/3 of the login hint's UTF-8 (at most 320 characters). */
-const MAX_STATE_LENGTH = 2048;
-
-const googleUnavailable = (): GatewayError => new UpstreamUnavailableError('Google');
-
-export interface ViewerView {
-  readonly id: string;
-  readonly email: string;
-  readonly grantedScopes: readonly string[];
-  readonly status: CredentialStatus;
-}
-
-/** A completed sign-in: the session token (shown this once) and the account connected. */
-export interface ExchangeCodePayloadView {
-  readonly sessionToken: string;
-  readonly viewer: ViewerView;
-}
+export { toViewer } from './viewer';
+export type { ExchangeCodePayloadView, ViewerView } from './viewer';
 
 export interface AuthServiceDeps {
   readonly google: GoogleOAuthService;
@@ -66,15 +40,6 @@ export interface AuthServiceDeps {
   readonly randomBytes?: (size: number) => Buffer;
   /** Called when a user's stored grant changes or goes away, so per-user caches drop what they hold. */
   readonly onCredentialChanged?: (userId: string) => void;
-}
-
-export function toViewer(credential: Credential): ViewerView {
-  return {
-    id: credential.userId,
-    email: credential.email,
-    grantedScopes: credential.scopes,
-    status: credential.status,
-  };
 }
 
 /**
@@ -135,13 +100,8 @@ export class AuthService {
     requestSecret: string,
     options: { readonly replacesSession?: string | null } = {},
   ): Promise<ExchangeCodePayloadView> {
-    if (code.length === 0 || code.length > MAX_CODE_LENGTH) {
-      throw new BadUserInputError(`code must be 1 to ${MAX_CODE_LENGTH} characters`, 'code');
-    }
-    const request =
-      state.length === 0 || state.length > MAX_STATE_LENGTH
-        ? null
-        : this.deps.states.open(state, this.deps.now());
+    checkCode(code);
+    const request = openState(this.deps.states, state, this.deps.now());
     if (
       request === null ||
       !requestSecretMatches(requestSecret, request) ||
@@ -158,7 +118,7 @@ export class AuthService {
       // invalid_grant or another 4xx: the code (or verifier, or redirect URI) is not acceptable. Anything else
       // (5xx after the library's retries, network) is Google being unavailable, and so, for the user, is the
       // token endpoint rejecting the OAuth client itself (an operator fault, logged as such).
-      const failure = await this.googleFailure(outcome.error, (refusal) =>
+      const failure = await googleFailure(outcome.error, this.deps.operatorFaults, (refusal) =>
         refusal.kind === 'client' || refusal.kind === 'invalidGrant'
           ? this.reauthorizationError(
               ErrorCode.CODE_EXCHANGE_FAILED,
@@ -171,7 +131,7 @@ export class AuthService {
     }
     const { tokens } = outcome;
     if (!hasGmailReadScope(tokens.scopes) || !hasEmailScope(tokens.scopes)) {
-      this.revokeUnusedGrant(tokens);
+      revokeUnusedGrant(this.deps, tokens);
       throw await this.reauthorizationError(
         ErrorCode.INSUFFICIENT_SCOPE,
         'Gmail read access (and the e-mail address) must be granted; tick every box on the consent screen.',
@@ -179,13 +139,13 @@ export class AuthService {
       );
     }
 
-    const identity = await this.fetchIdentity(tokens.accessToken);
+    const identity = await readIdentity(this.deps, tokens.accessToken);
     if (tokens.refreshToken === null) {
       // Google sends a refresh token only on a consent screen; a returning user keeps the stored one.
       const stored = await this.deps.credentials.findById(identity.id);
       if (stored?.refreshToken == null) {
-        this.revokeUnusedGrant(tokens);
-        throw await this.noRefreshTokenError(identity.email);
+        revokeUnusedGrant(this.deps, tokens);
+        throw await noRefreshTokenError(this.consent, identity.email);
       }
     }
     const credential = await this.deps.credentials.saveConsent({
@@ -198,7 +158,7 @@ export class AuthService {
       issuedAt: this.deps.now(),
     });
     // A concurrent disconnect may have removed the stored refresh token between the check and the write.
-    if (credential.refreshToken === null) throw await this.noRefreshTokenError(identity.email);
+    if (credential.refreshToken === null) throw await noRefreshTokenError(this.consent, identity.email);
     this.deps.onCredentialChanged?.(credential.userId);
 
     const { token } = await this.deps.sessions.create(credential.userId, this.deps.sessionTtlSeconds);
@@ -235,7 +195,7 @@ export class AuthService {
       } catch (error) {
         const kind = classifyGoogleError(error);
         // A 4xx means Google no longer knows the token: the grant is already gone, which is what was asked.
-        const failure = await this.googleFailure(kind, (refusal) =>
+        const failure = await googleFailure(kind, this.deps.operatorFaults, (refusal) =>
           refusal.kind === 'client' || refusal.kind === 'invalidGrant' ? Promise.resolve(null) : undefined,
         );
         if (failure !== null) {
@@ -252,57 +212,5 @@ export class AuthService {
     this.deps.onCredentialChanged?.(session.userId);
     this.deps.logger.info({ userId: session.userId }, 'google account disconnected');
     return true;
-  }
-
-  private async fetchIdentity(accessToken: string) {
-    try {
-      return await this.deps.google.fetchIdentity(accessToken);
-    } catch (error) {
-      const kind = classifyGoogleError(error);
-      this.deps.logger.warn({ kind: kind.kind }, 'reading the Google identity failed');
-      // Whatever Google said about a token it issued a moment ago, sign-in cannot go on until it answers well.
-      throw (await this.googleFailure(kind)) ?? googleUnavailable();
-    }
-  }
-
-  /**
-   * What a failed call to Google's OAuth endpoints means: `named` answers the refusals this call gives a meaning
-   * (undefined for the others); every other failure is Google being unavailable.
-   */
-  private googleFailure(
-    kind: GoogleErrorKind,
-    named?: (refusal: GoogleRefusal) => Promise<GatewayError | null> | undefined,
-  ): Promise<GatewayError | null> {
-    return upstreamError(kind, {
-      upstream: 'Google',
-      unexplainedIsUnavailable: true,
-      operatorFaults: this.deps.operatorFaults,
-      refused: (refusal) => named?.(refusal) ?? Promise.resolve(googleUnavailable()),
-    });
-  }
-
-  /**
-   * Best effort, not awaited: tokens Google issued for a sign-in that then fails are revoked, so no grant is left
-   * behind that the gateway holds no record of. The refresh token when there is one (it revokes the grant); a
-   * failure is logged and changes nothing for the caller, whose answer is already decided.
-   */
-  private revokeUnusedGrant(tokens: {
-    readonly accessToken: string;
-    readonly refreshToken: string | null;
-  }): void {
-    this.deps.google.revoke(tokens.refreshToken ?? tokens.accessToken).catch((error: unknown) => {
-      this.deps.logger.warn(
-        { kind: classifyGoogleError(error).kind },
-        'revoking the tokens of a failed sign-in failed',
-      );
-    });
-  }
-
-  private noRefreshTokenError(email: string): Promise<ReauthorizationRequiredError> {
-    return this.reauthorizationError(
-      ErrorCode.NO_REFRESH_TOKEN,
-      'Google sent no refresh token and none is stored for this account; consent again at extensions.authorizationUrl.',
-      { loginHint: email, forceConsent: true },
-    );
   }
 }

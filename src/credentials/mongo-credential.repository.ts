@@ -6,23 +6,19 @@ import {
   type MatchKeysAndValues,
   type UpdateFilter,
 } from 'mongodb';
-import { UpstreamUnavailableError } from '../errors';
 import type { Logger } from '../logger';
+import { CredentialDecoder } from './credential-decoder';
+import { keyIdsInUse, rewrapCredentials } from './credential-keys';
 import type {
   ConsentGrant,
   Credential,
   CredentialRepository,
-  CredentialStatus,
   ReauthorizationReason,
   RewrapReport,
   TokenRefresh,
 } from './credential.repository';
-import {
-  TokenCipher,
-  TokenDecryptionError,
-  type EncryptedValue,
-  type TokenDecryptionFailure,
-} from './token-cipher';
+import { sealToken, type CredentialDocument, type TokenField } from './stored-credential';
+import type { EncryptedValue, TokenCipher } from './token-cipher';
 
 export interface MongoCredentialRepositoryOptions {
   /** Collection holding one document per Google user, e.g. `credentials` (the default). */
@@ -33,50 +29,12 @@ export interface MongoCredentialRepositoryOptions {
   readonly logger?: Logger;
 }
 
-/** A value that failed authentication under a configured key, kept (not deleted) for an operator. */
-interface QuarantinedValue {
-  value: EncryptedValue;
-  reason: Exclude<TokenDecryptionFailure, 'UNKNOWN_KEY'>;
-  keyId: string | null;
-  quarantinedAt: Date;
-}
-
-/** The stored form. Tokens are absent (not null) when there is none. */
-interface CredentialDocument {
-  /** Google's user id (`sub`). */
-  _id: string;
-  email: string;
-  /** `email` lower-cased: the indexed key of the case-insensitive lookup. */
-  emailLower: string;
-  refreshToken?: EncryptedValue;
-  accessToken?: EncryptedValue;
-  accessTokenExpiresAt: Date | null;
-  scopes: string[];
-  status: CredentialStatus;
-  statusReason: ReauthorizationReason | null;
-  tokensIssuedAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-  /** Values moved aside by a read that could not authenticate them; never read back by the gateway. */
-  quarantined?: Partial<Record<TokenField, QuarantinedValue>>;
-}
-
-type TokenField = 'refreshToken' | 'accessToken';
-
 const DUPLICATE_KEY = 11000;
-const TOKEN_FIELDS: readonly TokenField[] = ['refreshToken', 'accessToken'];
-/** The key id inside a stored value (`v1.<kid>.<iv>.<ciphertext>.<tag>`; key ids may contain dots). */
-const KEY_ID_IN_VALUE = '^v1\\.(.+)\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*$';
-
-/** A stored token opened: its plaintext (null when none is stored), or why it could not be. */
-type Opened =
-  | { readonly ok: true; readonly value: string | null }
-  | { readonly ok: false; readonly error: TokenDecryptionError };
 
 /**
  * MongoDB implementation of {@link CredentialRepository}; created once per process. Every token is encrypted
  * with the user id and field name as associated data, so a ciphertext moved to another user's document, or
- * from one field to the other, fails to decrypt (and is then quarantined, see `decode`).
+ * from one field to the other, fails to decrypt (and is then quarantined, see CredentialDecoder.decode).
  *
  * A read never destroys a grant: a value under a key id this keyring lacks fails the read and writes nothing
  * (another instance, or the next deployment, may hold that key); a value that fails authentication under a
@@ -88,6 +46,7 @@ type Opened =
 export class MongoCredentialRepository implements CredentialRepository {
   private readonly collection: Collection<CredentialDocument>;
   private readonly now: () => Date;
+  private readonly decoder: CredentialDecoder;
 
   constructor(
     db: Db,
@@ -96,10 +55,8 @@ export class MongoCredentialRepository implements CredentialRepository {
   ) {
     this.collection = db.collection<CredentialDocument>(options.collectionName ?? 'credentials');
     this.now = options.now ?? (() => new Date());
-    this.logger = options.logger;
+    this.decoder = new CredentialDecoder(this.collection, cipher, this.now, options.logger);
   }
-
-  private readonly logger: Logger | undefined;
 
   async ensureIndexes(): Promise<void> {
     // Not unique: an address can move from one Google account to another; the newest document wins a lookup.
@@ -108,7 +65,7 @@ export class MongoCredentialRepository implements CredentialRepository {
 
   async findById(userId: string): Promise<Credential | null> {
     const document = await this.collection.findOne({ _id: userId });
-    return document === null ? null : this.decode(document);
+    return document === null ? null : this.decoder.decode(document);
   }
 
   async findByEmail(email: string): Promise<Credential | null> {
@@ -117,7 +74,7 @@ export class MongoCredentialRepository implements CredentialRepository {
       .sort({ updatedAt: -1 })
       .limit(1)
       .next();
-    return document === null ? null : this.decode(document);
+    return document === null ? null : this.decoder.decode(document);
   }
 
   /**
@@ -155,13 +112,14 @@ export class MongoCredentialRepository implements CredentialRepository {
           { $set: set, $setOnInsert: { createdAt: now } },
           { upsert: true, returnDocument: 'after' },
         );
-        if (document !== null) return await this.decode(document);
+        if (document !== null) return await this.decoder.decode(document);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         duplicate = error;
       }
       const stored = await this.collection.findOne({ _id: userId });
-      if (stored !== null && stored.tokensIssuedAt.getTime() > issuedAt.getTime()) return this.decode(stored);
+      if (stored !== null && stored.tokensIssuedAt.getTime() > issuedAt.getTime())
+        return this.decoder.decode(stored);
     }
     throw duplicate;
   }
@@ -217,218 +175,24 @@ export class MongoCredentialRepository implements CredentialRepository {
     };
   }
 
-  /**
-   * Decrypts a stored document, each token on its own. This must not destroy a grant:
-   * - a value under a key id the keyring lacks throws UPSTREAM_UNAVAILABLE and writes nothing: the key is
-   *   missing from this instance's configuration (a rotation under way, a typo), not from the world;
-   * - a value that fails authentication (or is malformed) under a known key is quarantined: moved to
-   *   `quarantined.<field>` with the reason. An unreadable access token alone only costs a refresh; an unreadable
-   *   refresh token marks the credential NEEDS_REAUTHORIZATION (DECRYPTION_FAILED).
-   * The quarantine is conditional on the failing ciphertexts still being the stored ones, so it never moves
-   * tokens a concurrent consent has just written; when they changed, the document is read again, once.
-   */
-  private async decode(document: CredentialDocument, rereads = 1): Promise<Credential> {
-    const refresh = this.open(document, 'refreshToken');
-    const access = this.open(document, 'accessToken');
-    for (const [field, opened] of [
-      ['refreshToken', refresh],
-      ['accessToken', access],
-    ] as const) {
-      if (!opened.ok && opened.error.reason === 'UNKNOWN_KEY') {
-        // Key ids are not secret; the key and the value never appear here.
-        this.logger?.error(
-          { userId: document._id, field, keyId: opened.error.keyId },
-          'stored credential is encrypted under a key id missing from TOKEN_ENCRYPTION_KEYS',
-        );
-        throw new UpstreamUnavailableError('store');
-      }
-    }
-    if (refresh.ok && access.ok) {
-      return toCredential(document, { refreshToken: refresh.value, accessToken: access.value });
-    }
-
-    const quarantined = await this.collection.findOneAndUpdate(
-      {
-        _id: document._id,
-        refreshToken: sameValue(document.refreshToken),
-        accessToken: sameValue(document.accessToken),
-      },
-      this.quarantine(document, { refreshToken: refresh, accessToken: access }),
-      { returnDocument: 'after' },
-    );
-    if (quarantined !== null) {
-      this.logger?.warn(
-        {
-          userId: document._id,
-          fields: TOKEN_FIELDS.filter((field) => quarantined.quarantined?.[field]?.value === document[field]),
-        },
-        'stored credential tokens failed to decrypt and were quarantined',
-      );
-      const refreshToken = refresh.ok ? refresh.value : null;
-      return toCredential(quarantined, {
-        refreshToken,
-        accessToken: refreshToken !== null && access.ok ? access.value : null,
-      });
-    }
-    const current = rereads > 0 ? await this.collection.findOne({ _id: document._id }) : null;
-    if (current !== null) return this.decode(current, rereads - 1);
-    // Deleted meanwhile, or changed twice under us: answer for what was read, without the unreadable tokens.
-    const refreshToken = refresh.ok ? refresh.value : null;
-    return toCredential(
-      refreshToken === null
-        ? {
-            ...document,
-            status: 'NEEDS_REAUTHORIZATION',
-            statusReason: 'DECRYPTION_FAILED',
-            accessTokenExpiresAt: null,
-          }
-        : document,
-      { refreshToken, accessToken: refreshToken !== null && access.ok ? access.value : null },
-    );
+  keyIdsInUse(): Promise<string[]> {
+    return keyIdsInUse(this.collection);
   }
 
-  /** Moves the unreadable values aside; without a readable refresh token the credential needs a new consent. */
-  private quarantine(
-    document: CredentialDocument,
-    opened: Record<TokenField, Opened>,
-  ): UpdateFilter<CredentialDocument> {
-    const now = this.now();
-    const set: Record<string, unknown> = { accessTokenExpiresAt: null, updatedAt: now };
-    const unset: Record<string, ''> = { accessToken: '' };
-    for (const field of TOKEN_FIELDS) {
-      const result = opened[field];
-      const value = document[field];
-      if (result.ok || value === undefined) continue;
-      const entry: QuarantinedValue = {
-        value,
-        reason: result.error.reason === 'MALFORMED' ? 'MALFORMED' : 'AUTHENTICATION_FAILED',
-        keyId: result.error.keyId,
-        quarantinedAt: now,
-      };
-      set[`quarantined.${field}`] = entry;
-      unset[field] = '';
-    }
-    if (!opened.refreshToken.ok) {
-      set['status'] = 'NEEDS_REAUTHORIZATION';
-      set['statusReason'] = 'DECRYPTION_FAILED';
-    }
-    return { $set: set, $unset: unset };
-  }
-
-  async keyIdsInUse(): Promise<string[]> {
-    const groups = await this.collection
-      .aggregate<{ _id: string | null }>([
-        { $project: { values: ['$refreshToken', '$accessToken'] } },
-        { $unwind: '$values' },
-        { $match: { values: { $type: 'string' } } },
-        {
-          $group: {
-            _id: {
-              $arrayElemAt: [
-                {
-                  $getField: {
-                    field: 'captures',
-                    input: { $regexFind: { input: '$values', regex: KEY_ID_IN_VALUE } },
-                  },
-                },
-                0,
-              ],
-            },
-          },
-        },
-      ])
-      .toArray();
-    return groups
-      .map((group) => group._id)
-      .filter((id): id is string => typeof id === 'string')
-      .sort();
-  }
-
-  /**
-   * Re-encrypts every stored token not under the current key, one conditional update per document (matching the
-   * values it read, so a concurrent write wins and is left alone). Values it cannot decrypt are left as they are.
-   */
-  async rewrap(): Promise<RewrapReport> {
-    const report = { rewrapped: 0, unreadable: 0, changedMeanwhile: 0 };
-    const current = this.cipher.currentKeyId;
-    const isCurrent = (value: EncryptedValue | undefined) =>
-      value === undefined || TokenCipher.keyIdOf(value) === current;
-    for await (const document of this.collection.find({
-      $or: TOKEN_FIELDS.map((field) => ({ [field]: { $exists: true } })),
-    })) {
-      const set: Partial<Record<TokenField, EncryptedValue>> = {};
-      for (const field of TOKEN_FIELDS) {
-        if (isCurrent(document[field])) continue;
-        const opened = this.open(document, field);
-        if (!opened.ok || opened.value === null) {
-          report.unreadable += 1;
-          continue;
-        }
-        set[field] = this.seal(document._id, field, opened.value);
-      }
-      if (Object.keys(set).length === 0) continue;
-      const result = await this.collection.updateOne(
-        {
-          _id: document._id,
-          refreshToken: sameValue(document.refreshToken),
-          accessToken: sameValue(document.accessToken),
-        },
-        { $set: set },
-      );
-      if (result.modifiedCount === 1) report.rewrapped += 1;
-      else report.changedMeanwhile += 1;
-    }
-    return report;
+  /** See rewrapCredentials: one conditional update per document, values it cannot decrypt left alone. */
+  rewrap(): Promise<RewrapReport> {
+    return rewrapCredentials(this.collection, this.cipher);
   }
 
   private seal(userId: string, field: TokenField, token: string): EncryptedValue {
-    return this.cipher.encrypt(token, associatedData(userId, field));
+    return sealToken(this.cipher, userId, field, token);
   }
-
-  private open(document: CredentialDocument, field: TokenField): Opened {
-    const value = document[field];
-    if (value === undefined || value === null) return { ok: true, value: null };
-    try {
-      return { ok: true, value: this.cipher.decrypt(value, associatedData(document._id, field)) };
-    } catch (error) {
-      if (error instanceof TokenDecryptionError) return { ok: false, error };
-      throw error;
-    }
-  }
-}
-
-/** The field name comes first and is one of two fixed words, so the encoding is unambiguous for any user id. */
-function associatedData(userId: string, field: TokenField): string {
-  return `credential.${field}:${userId}`;
 }
 
 function holdsTokensNotNewerThan(issuedAt: Date): Filter<CredentialDocument> {
   return { $or: [{ tokensIssuedAt: { $lte: issuedAt } }, { tokensIssuedAt: { $exists: false } }] };
 }
 
-function sameValue(value: EncryptedValue | undefined): EncryptedValue | { $exists: false } {
-  return value ?? { $exists: false };
-}
-
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
-}
-
-function toCredential(
-  document: CredentialDocument,
-  tokens: { refreshToken: string | null; accessToken: string | null },
-): Credential {
-  return {
-    userId: document._id,
-    email: document.email,
-    refreshToken: tokens.refreshToken,
-    accessToken: tokens.accessToken,
-    accessTokenExpiresAt: tokens.accessToken === null ? null : document.accessTokenExpiresAt,
-    scopes: document.scopes,
-    status: document.status,
-    statusReason: document.statusReason,
-    tokensIssuedAt: document.tokensIssuedAt,
-    createdAt: document.createdAt,
-    updatedAt: document.updatedAt,
-  };
 }
