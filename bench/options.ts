@@ -24,6 +24,8 @@ export interface Plan {
     readonly naiveMinSamples: number;
     readonly naiveMaxSamples: number;
   };
+  /** pageP99VsDirect: interleaved rounds at Gmail-like latency, `concurrency` users at once. */
+  readonly tail: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
   readonly throughput: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
   readonly viewer: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
   readonly storm: { readonly requests: number; readonly tokenLatencyMs: number };
@@ -84,6 +86,7 @@ export function parsePlan(argv: readonly string[]): Plan {
       naiveMinSamples: quick ? 2 : 15,
       naiveMaxSamples: quick ? 4 : 40,
     },
+    tail: quick ? { warmupMs: 500, rounds: 1, roundMs: 2000 } : { warmupMs: 2000, rounds: 3, roundMs: 4000 },
     throughput: quick
       ? { warmupMs: 500, rounds: 1, roundMs: 1500 }
       : { warmupMs: 10_000, rounds: 3, roundMs: 5000 },

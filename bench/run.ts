@@ -7,6 +7,7 @@ import { HttpClient } from './http-client';
 import { parsePlan, PARTS } from './options';
 import { measureMemory } from './phases/memory';
 import { measurePageLatency } from './phases/page-latency';
+import { measurePageTail } from './phases/page-tail';
 import { measureRefreshStorm } from './phases/refresh-storm';
 import { measureThroughput } from './phases/throughput';
 import { measureViewer } from './phases/viewer';
@@ -65,6 +66,9 @@ async function main(): Promise<number> {
       }
     }
 
+    const baseline = needsDirect ? await env.startDirectBaseline(directTokens) : undefined;
+    const direct = baseline === undefined ? undefined : client(baseline.url);
+
     if (plan.parts.has('latency')) {
       log(
         `page latency: emulator list ~${plan.latency.listMedianMs} ms, get ~${plan.latency.getMedianMs} ms (lognormal, sigma ${plan.latency.sigma})`,
@@ -78,19 +82,26 @@ async function main(): Promise<number> {
         naive: gmailWithTokens(env.google, directTokens[1]!),
         log,
       });
+      log(`page tail: ${plan.concurrency} users at once at the same latency, gateway and direct baseline`);
+      m.pageTail = await measurePageTail({
+        plan,
+        standIns: env.standIns,
+        gateway,
+        direct: direct!,
+        uncached,
+        directCursors: new DirectCursors(directTokens.length),
+        log,
+      });
     }
     if (plan.parts.has('throughput')) {
       log('throughput at zero emulator latency: gateway uncached, direct baseline, gateway cached');
-      const baseline = await env.startDirectBaseline(directTokens);
-      const direct = client(baseline.url);
       const cached = new CachedPages(cachedUsers, plan.mailboxes.cachedPagesPerUser);
-      await cached.warm(gateway);
       m.throughput = await measureThroughput({
         plan,
         standIns: env.standIns,
-        processes: { gateway: first.process, direct: baseline.process, standIns: env.standIns },
+        processes: { gateway: first.process, direct: baseline!.process, standIns: env.standIns },
         gateway,
-        direct,
+        direct: direct!,
         uncached,
         cached,
         directCursors: new DirectCursors(directTokens.length),
@@ -99,12 +110,12 @@ async function main(): Promise<number> {
     }
     if (plan.parts.has('viewer')) {
       log('viewer (session lookup) against a bare Apollo Server');
-      const baseline = await env.startApolloBaseline();
+      const apollo = await env.startApolloBaseline();
       m.viewer = await measureViewer({
         plan,
-        processes: { gateway: first.process, apollo: baseline.process, standIns: env.standIns },
+        processes: { gateway: first.process, apollo: apollo.process, standIns: env.standIns },
         gateway,
-        apollo: client(baseline.url),
+        apollo: client(apollo.url),
         users: cachedUsers,
         log,
       });

@@ -35,6 +35,11 @@ export type StandInsApi = {
   clearRequests(params: Record<string, never>): Promise<null>;
   /** Exact totals per endpoint since start (the emulator keeps them beyond its bounded log). */
   requestTotals(params: { readonly endpoints: readonly EndpointName[] }): Promise<Record<string, number>>;
+  /**
+   * Gmail quota units the emulator charged, summed over every user, since start (its accounting, quotaSpent()).
+   * The emulator enforces no quota in the benchmark: units are counted, never refused.
+   */
+  unitsSpent(params: Record<string, never>): Promise<number>;
   /** Refresh-token grants at the token endpoint since the log was last cleared. */
   countRefreshes(params: Record<string, never>): Promise<number>;
   expireAccessTokens(params: { readonly email: string }): Promise<null>;
@@ -73,6 +78,10 @@ serveParentCalls<StandInsApi>({
   async requestTotals({ endpoints }) {
     const google = requireEmulator();
     return Object.fromEntries(endpoints.map((endpoint) => [endpoint, google.count(endpoint)]));
+  },
+  async unitsSpent() {
+    const google = requireEmulator();
+    return google.users.reduce((sum, user) => sum + google.quotaSpent(user.email), 0);
   },
   async countRefreshes() {
     return requireEmulator().count('token', (r) => r.grantType === 'refresh_token');

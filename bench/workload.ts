@@ -27,15 +27,17 @@ interface PageData {
 
 /**
  * Signs a user in the way a frontend does: `authorizationUrl`, the browser at the consent URL (the emulator in
- * auto-consent mode redirects at once), then `exchangeCode` with the redirect's code and state.
+ * auto-consent mode redirects at once), then `exchangeCode` with the redirect's code and state and the
+ * requestSecret kept since authorizationUrl.
  */
 export async function signIn(gateway: HttpClient, email: string): Promise<SignedInUser> {
-  const start = await gateway.graphql<{ authorizationUrl: { url: string } }>(
-    'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url } }',
+  const start = await gateway.graphql<{ authorizationUrl: { url: string; requestSecret: string } }>(
+    'query Start($hint: String) { authorizationUrl(loginHint: $hint) { url requestSecret } }',
     { hint: email },
   );
-  const url = start.body.data?.authorizationUrl.url;
-  if (url === undefined) throw new Error(`authorizationUrl failed: ${JSON.stringify(start.body)}`);
+  const started = start.body.data?.authorizationUrl;
+  if (started === undefined) throw new Error(`authorizationUrl failed: ${JSON.stringify(start.body)}`);
+  const { url, requestSecret } = started;
   const consent = await fetch(url, { redirect: 'manual' });
   const location = consent.headers.get('location');
   const redirect = location === null ? null : new URL(location);
@@ -44,8 +46,8 @@ export async function signIn(gateway: HttpClient, email: string): Promise<Signed
   if (!code || !state)
     throw new Error(`consent for ${email} did not redirect with a code (${consent.status})`);
   const exchanged = await gateway.graphql<{ exchangeCode: { sessionToken: string; viewer: { id: string } } }>(
-    'mutation SignIn($code: String!, $state: String!) { exchangeCode(code: $code, state: $state) { sessionToken viewer { id } } }',
-    { code, state },
+    'mutation SignIn($code: String!, $state: String!, $requestSecret: String!) { exchangeCode(code: $code, state: $state, requestSecret: $requestSecret) { sessionToken viewer { id } } }',
+    { code, state, requestSecret },
   );
   const payload = exchanged.body.data?.exchangeCode;
   if (payload === undefined) throw new Error(`exchangeCode failed: ${JSON.stringify(exchanged.body)}`);
@@ -182,4 +184,23 @@ export class DirectCursors {
   advance(worker: number, nextPageToken: string | null): void {
     this.pageTokens.set(worker, nextPageToken);
   }
+}
+
+/** One page from the direct baseline process (list, then the 20 gets at once); throws unless it is a full page. */
+export async function directBaselinePage(
+  direct: HttpClient,
+  cursors: DirectCursors,
+  worker: number,
+): Promise<void> {
+  const user = cursors.userOf(worker);
+  const pageToken = cursors.pageTokenOf(worker);
+  const { status, text } = await direct.send(
+    'GET',
+    `/page?user=${user}${pageToken === null ? '' : `&pageToken=${encodeURIComponent(pageToken)}`}`,
+  );
+  const page = JSON.parse(text) as { messages?: unknown[]; nextPageToken?: string | null };
+  if (status !== 200 || page.messages === undefined || page.messages.length === 0) {
+    throw new Error(`unexpected direct baseline answer (HTTP ${status}): ${text.slice(0, 300)}`);
+  }
+  cursors.advance(worker, page.nextPageToken ?? null);
 }
