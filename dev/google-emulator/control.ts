@@ -107,6 +107,37 @@ function dispatch(emulator: GoogleEmulator, ctx: RequestContext): Reply {
         emulator.injectFault(endpoint, fault);
         return done(ctx, `armed a ${fault.status} fault on ${endpoint}`);
       }
+      case 'GET /messages': {
+        const email = ctx.query.get('email');
+        if (!email) throw new Error('email is required');
+        return json(200, {
+          messages: emulator.messagesOf(email, {
+            includeSpamTrash: ctx.query.get('includeSpamTrash') === 'true',
+          }),
+        });
+      }
+      case 'POST /messages/labels': {
+        const body = input();
+        const email = requiredString(body, 'email');
+        const messageId = requiredString(body, 'messageId');
+        const change = { add: labelList(body, 'add'), remove: labelList(body, 'remove') };
+        emulator.modifyLabels(email, messageId, change);
+        return done(ctx, `changed the labels of ${messageId}`);
+      }
+      case 'POST /messages/read': {
+        const body = input();
+        const messageId = requiredString(body, 'messageId');
+        const read = requiredBoolean(body, 'read');
+        emulator.markRead(requiredString(body, 'email'), messageId, read);
+        return done(ctx, `marked ${messageId} ${read ? 'read' : 'unread'}`);
+      }
+      case 'POST /messages/star': {
+        const body = input();
+        const messageId = requiredString(body, 'messageId');
+        const starred = requiredBoolean(body, 'starred');
+        emulator.setStarred(requiredString(body, 'email'), messageId, starred);
+        return done(ctx, `${starred ? 'starred' : 'unstarred'} ${messageId}`);
+      }
       case 'DELETE /faults':
       case 'POST /faults/clear':
         emulator.clearFaults();
@@ -191,6 +222,19 @@ function optionalNumber(input: Record<string, unknown>, key: string): number | u
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
   if (Number.isNaN(n)) throw new Error(`${key} must be a number`);
   return n;
+}
+
+/** A JSON array of label ids, or a comma-separated form field. */
+function labelList(input: Record<string, unknown>, key: string): string[] {
+  const value = input[key];
+  if (value === undefined || value === null || value === '') return [];
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  throw new Error(`${key} must be a list of label ids`);
 }
 
 function requiredBoolean(input: Record<string, unknown>, key: string): boolean {

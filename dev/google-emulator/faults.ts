@@ -35,8 +35,12 @@ export class FaultInjector {
     }
     const times = spec.times ?? 1;
     if (!(times >= 1)) throw new Error(`fault times must be >= 1, got ${times}`);
-    if (spec.messageId !== undefined && endpoint !== 'messages.get') {
-      throw new Error('a fault with messageId applies to messages.get only');
+    if (
+      spec.messageId !== undefined &&
+      endpoint !== 'messages.get' &&
+      endpoint !== 'messages.attachments.get'
+    ) {
+      throw new Error('a fault with messageId applies to messages.get and messages.attachments.get only');
     }
     validateWording(spec);
     const list = this.faults.get(endpoint) ?? [];
@@ -172,6 +176,11 @@ export function faultReply(endpoint: EndpointName, fault: FaultSpec, projectNumb
     case 'userinfo':
     case 'messages.list':
     case 'messages.get':
+    case 'messages.attachments.get':
+    case 'threads.list':
+    case 'threads.get':
+    case 'labels.list':
+    case 'labels.get':
       return apiFault(fault.status, fault.reason, headers, wordingOf(endpoint, fault, projectNumber));
     default: {
       const unknown: never = endpoint;

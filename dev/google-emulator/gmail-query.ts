@@ -1,12 +1,13 @@
 import { USER_LABELS } from './mailbox-content';
 import type { StoredMessage } from './message';
+import { hasAttachment } from './mime';
 
 /**
  * A parsed Gmail search (`q`). Supported: free words and "quoted phrases" (case-insensitive substrings of
  * subject, from, to and body; all must match), `from:` `to:` `subject:`, `is:unread|read|starred|important`,
  * `label:NAME` (user label name or system label id), `in:inbox|sent|spam|trash|starred|important|anywhere`,
  * `category:primary|social|promotions|updates|forums`, `after:`/`before:` (YYYY/MM/DD or epoch seconds),
- * `has:attachment` (never: generated mail has none), `-term` negation and `a OR b`.
+ * `has:attachment` (a part with a filename that is not an inline image), `-term` negation and `a OR b`.
  */
 export interface GmailQuery {
   matches(message: StoredMessage): boolean;
@@ -24,7 +25,7 @@ interface Term {
 /** -? (operator:)? ("phrase" | word) */
 const TOKEN = /(-?)(?:([a-z_]+):)?(?:"([^"]*)"?|(\S+))/giy;
 
-const SYSTEM_LABELS = new Set([
+export const SYSTEM_LABELS: ReadonlySet<string> = new Set([
   'INBOX',
   'SENT',
   'SPAM',
@@ -125,6 +126,7 @@ function termFor(operator: string | undefined, rawValue: string): Term {
       return plain(operator === 'after' ? (m) => m.internalDate >= bound : (m) => m.internalDate < bound);
     }
     case 'has':
+      if (value === 'attachment') return plain((m) => hasAttachment(m.mime));
       return plain(() => false);
     default:
       // Gmail searches an unknown operator as text.

@@ -25,6 +25,7 @@ import type {
   FaultSpec,
   GoogleEmulator,
   GoogleEmulatorOptions,
+  LabelChange,
   LatencySpec,
   MessageSummary,
   NewUser,
@@ -34,6 +35,7 @@ import type {
   RecordedRequest,
   UnservedFault,
 } from './types';
+import { GMAIL_METHODS } from './types';
 import { UserDirectory } from './users';
 
 export const DEFAULT_CLIENT_ID = 'local-client-id.apps.googleusercontent.com';
@@ -56,6 +58,12 @@ interface Route {
 
 const MESSAGES_PATH = /^\/gmail\/v1\/users\/([^/]+)\/messages$/;
 const MESSAGE_PATH = /^\/gmail\/v1\/users\/([^/]+)\/messages\/([^/]+)$/;
+const ATTACHMENT_PATH = /^\/gmail\/v1\/users\/([^/]+)\/messages\/([^/]+)\/attachments\/([^/]+)$/;
+const THREADS_PATH = /^\/gmail\/v1\/users\/([^/]+)\/threads$/;
+const THREAD_PATH = /^\/gmail\/v1\/users\/([^/]+)\/threads\/([^/]+)$/;
+const LABELS_PATH = /^\/gmail\/v1\/users\/([^/]+)\/labels$/;
+const LABEL_PATH = /^\/gmail\/v1\/users\/([^/]+)\/labels\/([^/]+)$/;
+const GMAIL_ENDPOINTS: ReadonlySet<string> = new Set(GMAIL_METHODS);
 
 /** One emulator: an HTTP server plus the state of its OAuth server and mailboxes. Lives until stop(). */
 class HttpGoogleEmulator implements GoogleEmulator {
@@ -273,6 +281,20 @@ class HttpGoogleEmulator implements GoogleEmulator {
     if (!mailbox.delete(messageId)) throw new Error(`${user.email} has no message ${messageId}`);
   }
 
+  modifyLabels(emailOrId: string, messageId: string, change: LabelChange): void {
+    const { user, mailbox } = this.directory.require(emailOrId);
+    if (!mailbox.modifyLabels(messageId, change))
+      throw new Error(`${user.email} has no message ${messageId}`);
+  }
+
+  markRead(emailOrId: string, messageId: string, read: boolean): void {
+    this.modifyLabels(emailOrId, messageId, read ? { remove: ['UNREAD'] } : { add: ['UNREAD'] });
+  }
+
+  setStarred(emailOrId: string, messageId: string, starred: boolean): void {
+    this.modifyLabels(emailOrId, messageId, starred ? { add: ['STARRED'] } : { remove: ['STARRED'] });
+  }
+
   messagesOf(emailOrId: string, options: { includeSpamTrash?: boolean } = {}): ReadonlyArray<MessageSummary> {
     const { mailbox } = this.directory.require(emailOrId);
     return mailbox.messages({ includeSpamTrash: options.includeSpamTrash ?? false }).map((m) => ({
@@ -285,6 +307,9 @@ class HttpGoogleEmulator implements GoogleEmulator {
       date: new Date(m.internalDate),
       snippet: m.snippet,
       sizeEstimate: m.sizeEstimate,
+      historyId: m.historyId,
+      features: [...m.features],
+      ...(m.hostile !== undefined ? { hostile: m.hostile } : {}),
     }));
   }
 
@@ -375,8 +400,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
   private async answer(route: Route, ctx: RequestContext, signal: AbortSignal): Promise<Reply> {
     const endpoint = route.endpoint;
     if (endpoint === 'control' || endpoint === 'other') return route.handle(ctx);
-    const userId =
-      endpoint === 'messages.list' || endpoint === 'messages.get' ? this.callerOf(ctx) : undefined;
+    const userId = GMAIL_ENDPOINTS.has(endpoint) ? this.callerOf(ctx) : undefined;
     if (userId !== undefined) ctx.meta.userId = userId;
     const slot = userId !== undefined ? this.load.enter(userId) : undefined;
     try {
@@ -395,6 +419,37 @@ class HttpGoogleEmulator implements GoogleEmulator {
   private callerOf(ctx: RequestContext): string | undefined {
     const value = bearerToken(ctx.req, ctx.query);
     return value ? this.store.liveAccessToken(value)?.grant.userId : undefined;
+  }
+
+  /** threads, labels and attachments; undefined for any other path. */
+  private gmailRoute(path: string): Route | undefined {
+    const segments = (match: RegExpExecArray): string[] => match.slice(1).map((s) => decodeSegment(s) ?? '');
+    let match = ATTACHMENT_PATH.exec(path);
+    if (match) {
+      const [userId, messageId, attachmentId] = segments(match) as [string, string, string];
+      return {
+        endpoint: 'messages.attachments.get',
+        messageId,
+        handle: (ctx) => this.gmail.attachmentsGet(ctx, userId, messageId, attachmentId),
+      };
+    }
+    if ((match = THREADS_PATH.exec(path))) {
+      const [userId] = segments(match) as [string];
+      return { endpoint: 'threads.list', handle: (ctx) => this.gmail.threadsList(ctx, userId) };
+    }
+    if ((match = THREAD_PATH.exec(path))) {
+      const [userId, threadId] = segments(match) as [string, string];
+      return { endpoint: 'threads.get', handle: (ctx) => this.gmail.threadsGet(ctx, userId, threadId) };
+    }
+    if ((match = LABELS_PATH.exec(path))) {
+      const [userId] = segments(match) as [string];
+      return { endpoint: 'labels.list', handle: (ctx) => this.gmail.labelsList(ctx, userId) };
+    }
+    if ((match = LABEL_PATH.exec(path))) {
+      const [userId, labelId] = segments(match) as [string, string];
+      return { endpoint: 'labels.get', handle: (ctx) => this.gmail.labelsGet(ctx, userId, labelId) };
+    }
+    return undefined;
   }
 
   private route(method: string, path: string): Route {
@@ -445,6 +500,10 @@ class HttpGoogleEmulator implements GoogleEmulator {
     if (method === 'GET' && gmailList) {
       const userId = decodeSegment(gmailList[1]!);
       return { endpoint: 'messages.list', handle: (ctx) => this.gmail.list(ctx, userId ?? '') };
+    }
+    if (method === 'GET') {
+      const gmail = this.gmailRoute(path);
+      if (gmail) return gmail;
     }
     if (method === 'GET' && gmailGet) {
       const userId = decodeSegment(gmailGet[1]!);

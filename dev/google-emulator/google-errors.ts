@@ -88,6 +88,11 @@ export function invalidCredentials(): Reply {
 const RPC_METHODS: Record<string, string> = {
   'messages.list': 'caribou.api.proto.MailboxService.ListMessages',
   'messages.get': 'caribou.api.proto.MailboxService.GetMessage',
+  'messages.attachments.get': 'caribou.api.proto.MailboxService.GetAttachment',
+  'threads.list': 'caribou.api.proto.MailboxService.ListThreads',
+  'threads.get': 'caribou.api.proto.MailboxService.GetThread',
+  'labels.list': 'caribou.api.proto.MailboxService.ListLabels',
+  'labels.get': 'caribou.api.proto.MailboxService.GetLabel',
 };
 const ERROR_INFO = 'type.googleapis.com/google.rpc.ErrorInfo';
 const GMAIL_SERVICE = 'gmail.googleapis.com';

@@ -8,7 +8,10 @@ export { DEMO_USER, DEMO_MESSAGES } from './users';
 export { SCOPES } from './scopes';
 export { GOOGLE_FAULTS, type GoogleFaultName } from './google-faults';
 export { DEFAULT_QUOTA_COSTS } from './quota';
-export { ENDPOINT_NAMES } from './types';
+export { ENDPOINT_NAMES, GMAIL_METHODS } from './types';
+export { HOSTILE_HTML, largeNewsletter, type HostileHtml } from './hostile-corpus';
+export { USER_LABELS, SUSPICIOUS_LABEL_ID } from './mailbox-content';
+export { INLINE_ATTACHMENT_LIMIT } from './mime';
 export type {
   ConsentDecision,
   EmulatorUser,
@@ -16,6 +19,8 @@ export type {
   FaultSpec,
   GoogleEmulator,
   GoogleEmulatorOptions,
+  LabelChange,
+  MessageFeature,
   LatencySpec,
   MessageSummary,
   NewUser,

@@ -4,11 +4,26 @@
 export type CategoryLabel =
   'CATEGORY_PERSONAL' | 'CATEGORY_UPDATES' | 'CATEGORY_PROMOTIONS' | 'CATEGORY_SOCIAL' | 'CATEGORY_FORUMS';
 
+export interface UserLabel {
+  readonly id: string;
+  readonly name: string;
+  /** From Gmail's label palette; undefined: no colour set. */
+  readonly color?: { readonly textColor: string; readonly backgroundColor: string };
+}
+
+/** The demo mailbox files its hostile corpus here. */
+export const SUSPICIOUS_LABEL_ID = 'Label_4';
+
 /** Every mailbox has the same user labels, like an account set up by one person. */
-export const USER_LABELS: ReadonlyArray<{ readonly id: string; readonly name: string }> = [
-  { id: 'Label_1', name: 'Receipts' },
-  { id: 'Label_2', name: 'Travel' },
+export const USER_LABELS: readonly UserLabel[] = [
+  { id: 'Label_1', name: 'Receipts', color: { textColor: '#ffffff', backgroundColor: '#16a766' } },
+  { id: 'Label_2', name: 'Travel', color: { textColor: '#ffffff', backgroundColor: '#4a86e8' } },
   { id: 'Label_3', name: 'Projects' },
+  {
+    id: SUSPICIOUS_LABEL_ID,
+    name: 'Suspicious',
+    color: { textColor: '#ffffff', backgroundColor: '#cc3a21' },
+  },
 ];
 
 /** Whitespace-separated words: keeps the long lists below readable. */

@@ -16,7 +16,8 @@ import {
 } from './mailbox-content';
 import { escapeHtml } from './escape';
 import { rfc5322Date, type StoredMessage } from './message';
-import { contentTypeHeader } from './mime';
+import { enrichMailbox } from './mailbox-mime';
+import { alternativeOf, contentTypeHeader, estimateSize } from './mime';
 import { Random } from './random';
 
 /**
@@ -61,7 +62,12 @@ interface Draft {
  * Generates a mailbox: `visibleCount` messages outside SPAM/TRASH plus `hiddenCountFor(visibleCount)` inside,
  * in Gmail order (newest first). The content depends only on the owner's address, name and the seed.
  */
-export function generateMailbox(owner: MailboxOwner, visibleCount: number, seed: number): StoredMessage[] {
+export function generateMailbox(
+  owner: MailboxOwner,
+  visibleCount: number,
+  seed: number,
+  options: { specials?: boolean } = {},
+): StoredMessage[] {
   const random = new Random(Random.seedFrom(seed, owner.email.toLowerCase()));
   const me: Sender = { name: owner.name, address: owner.email };
   const drafts = [...visibleDrafts(random, me, visibleCount), ...hiddenDrafts(random, me, visibleCount)];
@@ -75,7 +81,9 @@ export function generateMailbox(owner: MailboxOwner, visibleCount: number, seed:
   const ordered = [...drafts].sort(
     (a, b) => b.internalDate - a.internalDate || (ids.get(b)! < ids.get(a)! ? -1 : 1),
   );
-  return ordered.map((draft, rank) => toStoredMessage(draft, rank, ordered.length, ids, me));
+  const plain = ordered.map((draft, rank) => toStoredMessage(draft, rank, ordered.length, ids, me));
+  const mimeRandom = new Random(Random.seedFrom(seed, `${owner.email.toLowerCase()}\u0000mime`));
+  return enrichMailbox(plain, mimeRandom, { specials: options.specials ?? false });
 }
 
 function visibleDrafts(random: Random, me: Sender, count: number): Draft[] {
@@ -264,6 +272,7 @@ function toStoredMessage(
     { name: 'To', value: to },
     { name: 'Content-Type', value: contentTypeHeader(id) },
   ];
+  const mime = alternativeOf(textBody);
   return {
     id,
     threadId: ids.get(threadRoot(draft))!,
@@ -276,19 +285,12 @@ function toStoredMessage(
     to,
     headers,
     textBody,
+    mime,
+    features: ['html'],
     snippet: escapeHtml(snippetOf(textBody)),
-    sizeEstimate: estimateSize(headers, textBody),
+    sizeEstimate: estimateSize({ headers, mime }),
     searchText: `${draft.subject}\n${from}\n${to}\n${textBody}`.toLowerCase(),
   };
-}
-
-/**
- * Roughly the raw message's size (headers, the text part and an HTML part about as long), like Gmail's own
- * estimate; computed instead of building the raw form, which keeps large mailboxes quick to generate.
- */
-function estimateSize(headers: ReadonlyArray<{ name: string; value: string }>, textBody: string): number {
-  const headerBytes = headers.reduce((sum, h) => sum + h.name.length + Buffer.byteLength(h.value) + 4, 0);
-  return headerBytes + Buffer.byteLength(textBody) * 2 + 320;
 }
 
 function threadRoot(draft: Draft): Draft {

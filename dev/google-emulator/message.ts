@@ -1,21 +1,47 @@
-/** One generated message, as the emulator keeps it: created once with its mailbox, never changed. */
+import type { MimeNode } from './mime';
+
+/** What a generated message shows off, so tests and people can find one with a given MIME shape. */
+export type MessageFeature =
+  | 'html'
+  | 'attachment'
+  | 'largeAttachment'
+  | 'inlineImage'
+  | 'remoteImages'
+  | 'trackingPixel'
+  | 'latin1'
+  | 'windows1252'
+  | 'quotedPrintable'
+  | 'encodedSubject'
+  | 'cc'
+  | 'replyTo'
+  | 'hostile';
+
+/**
+ * One generated message, as the emulator keeps it: created once with its mailbox; only its labels (and with them
+ * its historyId) change, through Mailbox.modifyLabels.
+ */
 export interface StoredMessage {
   readonly id: string;
   readonly threadId: string;
   /** Position in the mailbox's Gmail order (0 = newest); fixed for the mailbox's life, page tokens carry it. */
   readonly rank: number;
-  readonly labelIds: readonly string[];
+  labelIds: readonly string[];
   /** ms since the epoch. */
   readonly internalDate: number;
-  readonly historyId: string;
+  historyId: string;
   readonly subject: string;
   /** Header values as Gmail shows them decoded, e.g. `'Alice Martin <alice.martin@example.com>'`. */
   readonly from: string;
   readonly to: string;
   /** Top-level headers in order, decoded. */
   readonly headers: ReadonlyArray<{ readonly name: string; readonly value: string }>;
-  /** The text/plain part; the text/html part is made from it (mime.ts). */
+  /** The text/plain alternative. */
   readonly textBody: string;
+  /** The MIME tree of the body (the top-level Content-Type header matches its root). */
+  readonly mime: MimeNode;
+  readonly features: readonly MessageFeature[];
+  /** The HOSTILE_HTML entry (or `'large newsletter'`) whose HTML this message carries. */
+  readonly hostile?: string;
   /** Gmail's snippet: the start of the text, HTML-escaped. */
   readonly snippet: string;
   readonly sizeEstimate: number;

@@ -4,6 +4,11 @@ import type { GmailMethod, QuotaOptions } from './types';
 export const DEFAULT_QUOTA_COSTS: Readonly<Record<GmailMethod, number>> = Object.freeze({
   'messages.list': 5,
   'messages.get': 5,
+  'messages.attachments.get': 5,
+  'threads.list': 10,
+  'threads.get': 10,
+  'labels.list': 1,
+  'labels.get': 1,
 });
 
 const DEFAULT_WINDOW_MS = 60_000;

@@ -1,8 +1,22 @@
 // The public contract of the Google emulator: what tests, local mode and benchmarks program against.
+import type { MessageFeature } from './message';
+
+export type { MessageFeature } from './message';
 
 /** The Google endpoints the emulator serves; faults, latency and the request log are keyed by these. */
 export type EndpointName =
-  'auth' | 'token' | 'revoke' | 'userinfo' | 'tokeninfo' | 'messages.list' | 'messages.get';
+  | 'auth'
+  | 'token'
+  | 'revoke'
+  | 'userinfo'
+  | 'tokeninfo'
+  | 'messages.list'
+  | 'messages.get'
+  | 'messages.attachments.get'
+  | 'threads.list'
+  | 'threads.get'
+  | 'labels.list'
+  | 'labels.get';
 
 export const ENDPOINT_NAMES: readonly EndpointName[] = [
   'auth',
@@ -12,6 +26,11 @@ export const ENDPOINT_NAMES: readonly EndpointName[] = [
   'tokeninfo',
   'messages.list',
   'messages.get',
+  'messages.attachments.get',
+  'threads.list',
+  'threads.get',
+  'labels.list',
+  'labels.get',
 ];
 
 /** An OAuth client as registered in the Google Cloud console (type "Web application"). */
@@ -92,13 +111,31 @@ export interface QuotaOptions {
    * May 2026 is 6000. Unset: units are counted but never refused.
    */
   unitsPerMinute?: number;
-  /** Units per method; unlisted ones use DEFAULT_QUOTA_COSTS (Google's published table: 5 and 5). */
+  /** Units per method; unlisted ones use DEFAULT_QUOTA_COSTS (see quota.ts). */
   costs?: Partial<Record<GmailMethod, number>>;
   /** Length of a window in ms, default 60,000. A user's window opens at their first call and lasts this long. */
   windowMs?: number;
 }
 
-export type GmailMethod = 'messages.list' | 'messages.get';
+export type GmailMethod =
+  | 'messages.list'
+  | 'messages.get'
+  | 'messages.attachments.get'
+  | 'threads.list'
+  | 'threads.get'
+  | 'labels.list'
+  | 'labels.get';
+
+/** The Gmail endpoints: each is charged quota and counted against the per-user concurrency limit. */
+export const GMAIL_METHODS: readonly GmailMethod[] = [
+  'messages.list',
+  'messages.get',
+  'messages.attachments.get',
+  'threads.list',
+  'threads.get',
+  'labels.list',
+  'labels.get',
+];
 
 export interface QuotaUsage {
   /** Units charged in the user's current window; 0 when no window is open. */
@@ -137,6 +174,18 @@ export interface MessageSummary {
   /** Exactly Gmail's `snippet`: HTML-escaped like Gmail's (`&#39;` for an apostrophe). */
   snippet: string;
   sizeEstimate: number;
+  /** The message's historyId now (it grows when its labels change). */
+  historyId: string;
+  /** What its MIME tree shows off, e.g. `'attachment'`, `'inlineImage'`, `'hostile'`; see README "Data". */
+  features: MessageFeature[];
+  /** The HOSTILE_HTML entry name (or `'large newsletter'`) of a hostile-corpus message. */
+  hostile?: string;
+}
+
+/** A change of a message's labels, like users.messages.modify's body. */
+export interface LabelChange {
+  add?: string[];
+  remove?: string[];
 }
 
 export interface GoogleEmulatorOptions {
@@ -275,6 +324,15 @@ export interface GoogleEmulator {
    * without includeSpamTrash: no SPAM or TRASH); `{ includeSpamTrash: true }` for all of them.
    */
   messagesOf(emailOrId: string, options?: { includeSpamTrash?: boolean }): ReadonlyArray<MessageSummary>;
+  /**
+   * Adds and removes labels (system ids like `'UNREAD'`, `'STARRED'` or `'Label_2'`), like
+   * users.messages.modify: the message gets a higher historyId when anything changed. Unknown label ids throw.
+   */
+  modifyLabels(emailOrId: string, messageId: string, change: LabelChange): void;
+  /** Read (removes UNREAD) or unread (adds it). */
+  markRead(emailOrId: string, messageId: string, read: boolean): void;
+  /** Adds or removes STARRED. */
+  setStarred(emailOrId: string, messageId: string, starred: boolean): void;
   /** A snapshot of the request log, oldest first. */
   readonly requests: ReadonlyArray<RecordedRequest>;
   clearRequests(): void;

@@ -42,7 +42,7 @@ export class UserDirectory {
     const user: EmulatorUser = { id, email: spec.email.trim(), name: spec.name ?? nameFromEmail(key) };
     const record = {
       user,
-      mailbox: new Mailbox(user, messages, this.seed),
+      mailbox: new Mailbox(user, messages, this.seed, { specials: id === DEMO_USER.id }),
       messages,
       gmailEnabled: spec.gmailEnabled ?? true,
     };

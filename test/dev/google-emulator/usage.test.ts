@@ -56,7 +56,15 @@ describe('quota accounting', () => {
   it('counts units at Google’s published costs even when no limit is set', async () => {
     const emulator = await emulatorWith({});
     const alice = await gmailUser(emulator);
-    expect(DEFAULT_QUOTA_COSTS).toEqual({ 'messages.list': 5, 'messages.get': 5 });
+    expect(DEFAULT_QUOTA_COSTS).toEqual({
+      'messages.list': 5,
+      'messages.get': 5,
+      'messages.attachments.get': 5,
+      'threads.list': 10,
+      'threads.get': 10,
+      'labels.list': 1,
+      'labels.get': 1,
+    });
     expect((await alice.list()).status).toBe(200);
     expect((await alice.get()).status).toBe(200);
     // A 404 costs like a 200: Google charges the call, not the answer.
