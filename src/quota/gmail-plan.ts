@@ -123,19 +123,15 @@ export function planGmailCalls(
           break;
       }
       if (selected.get('Message')?.has('labels')) readsLabels = true;
-      if (selectsBeyond(selected, 'Label', allBut(selected.get('Label'), LABEL_COUNT_FIELDS)))
+      if ([...(selected.get('Label') ?? [])].some((name) => LABEL_COUNT_FIELDS.has(name))) {
         readsCounts = true;
+      }
     }
   }
   if (readsLabels) calls['labels.list'] = 1;
   if (readsCounts) calls['labels.get'] = MAX_LABEL_COUNTS_PER_REQUEST;
   const units = GMAIL_QUOTA_METHODS.reduce((sum, method) => sum + calls[method] * costs[method], 0);
   return { messages: items, calls, units };
-}
-
-/** The names in `names` that are not in `keep`: so that selectsBeyond asks "is one of `keep` selected?". */
-function allBut(names: ReadonlySet<string> | undefined, keep: ReadonlySet<string>): Set<string> {
-  return new Set([...(names ?? [])].filter((name) => !keep.has(name)));
 }
 
 /** The page size the resolver will use (the same rule), or 0 when it refuses `first` before any Gmail call. */
