@@ -9,6 +9,7 @@ import type { Db } from 'mongodb';
 import type { Clock } from './clock';
 import { createErrorFormatter, UpstreamUnavailableError, type ErrorTranslator } from './errors';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './upstream/retry';
+import { mountAttachments } from './http/attachments';
 import { bodyErrorHandler } from './http/body-errors';
 import { mountExplorer } from './http/explorer';
 import { gmailQuotaPlugin } from './http/gmail-quota.plugin';
@@ -112,6 +113,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   handler.use(securityHeaders({ hsts: !config.localMode }));
   mountHealthChecks(handler, deps.db);
   mountExplorer(handler, config.production);
+  mountAttachments(handler, {
+    tokens: services.attachmentTokens,
+    mailbox: services.mailbox,
+    budget: services.gmailBudget,
+    costs: config.gmailQuotaCosts,
+    requestTimeoutMs: config.requestTimeoutMs,
+    logger,
+  });
   if (config.metrics.enabled) mountMetrics(handler, metrics, config.metrics.token);
   handler.use(
     '/graphql',

@@ -1,5 +1,6 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { Db } from 'mongodb';
+import { AttachmentTokenCodec } from './attachments/attachment-token';
 import { AuthService } from './auth/auth.service';
 import { AuthorizationStateCodec } from './auth/authorization-state';
 import { GoogleOAuthService } from './auth/google-oauth.service';
@@ -41,6 +42,7 @@ export interface Services {
   readonly mailbox: MailboxService;
   readonly clients: OAuthClientPool;
   readonly gmailBudget: GmailBudget;
+  readonly attachmentTokens: AttachmentTokenCodec;
 }
 
 /**
@@ -93,12 +95,14 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     ...random,
     onCredentialChanged: (userId) => clients.forget(userId),
   });
+  const attachmentTokens = new AttachmentTokenCodec(config.encryptionKeys, () => clock.now().getTime());
   const mailbox = new MailboxService({
     credentials,
     sessions,
     clients,
     consent: auth.consentErrors,
     cursors: new MessageCursorCodec(config.encryptionKeys),
+    attachmentTokens,
     logger,
     metrics,
     apiRootUrl: config.google.apiRootUrl,
@@ -121,7 +125,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     logger,
   });
 
-  return { auth, mailbox, clients, gmailBudget };
+  return { auth, mailbox, clients, gmailBudget, attachmentTokens };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { GatewayError, UpstreamUnavailableError } from '../errors';
 import type { GmailMeter } from '../quota/gmail-budget';
+import type { GmailQuotaMethod } from '../quota/gmail-costs';
 import { classifyGoogleError } from '../upstream/google-errors';
 import {
   realClock,
@@ -13,7 +14,21 @@ import {
 import type { OperatorFaultReporter } from '../upstream/operator-faults';
 import { upstreamError, type GoogleCall } from '../upstream/upstream-error';
 import type { Metrics } from '../metrics';
+import {
+  formatParams,
+  toLabel,
+  toLabelCounts,
+  toLoadedMessage,
+  type GmailLabel,
+  type LabelCounts,
+  type ListedPage,
+  type LoadedMessage,
+  type LoadedThread,
+  type MessageRef,
+  type ThreadRef,
+} from './gmail-reads';
 import type { CursorScope } from './message-cursor';
+import type { MessageFetch } from './message-fetch';
 import type { ListCall } from './page-position';
 import type { UserConcurrency } from './user-concurrency';
 
@@ -21,31 +36,10 @@ import type { UserConcurrency } from './user-concurrency';
 // which knows the Gmail method by name: the place where timeouts, quota accounting and a per-user concurrency
 // limit belong.
 
-/** What `messages.list` gives: enough for `id` and `threadId`. */
-export interface MessageRef {
-  readonly id: string;
-  readonly threadId: string;
-}
-
-/** What `messages.get` (format=metadata) gives. */
-export interface MessageMetadata {
-  readonly subject: string | null;
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly date: Date | null;
-  readonly snippet: string | null;
-  readonly labelIds: readonly string[];
-  readonly sizeEstimate: number | null;
-}
-
-export interface ListedPage {
-  readonly messages: readonly MessageRef[];
-  readonly nextPageToken: string | null;
-  readonly resultSizeEstimate: number;
-}
+export type { ListedPage, MessageMetadata, MessageRef } from './gmail-reads';
 
 /** Gmail methods by the names Google's quota table uses. */
-export type GmailMethod = 'messages.list' | 'messages.get';
+export type GmailMethod = GmailQuotaMethod;
 
 export interface GmailClientOptions {
   /** Root URL for googleapis, e.g. the emulator's; undefined means Google's. */
@@ -69,9 +63,6 @@ export interface GmailClientOptions {
   /** Counts every HTTP call to Gmail by method and status. */
   readonly metrics: Pick<Metrics, 'gmailCall'>;
 }
-
-/** The headers the Message type exposes; the only ones asked for. */
-const METADATA_HEADERS = ['Subject', 'From', 'To'];
 
 export class GmailClient {
   private readonly gmail: gmail_v1.Gmail;
@@ -101,45 +92,84 @@ export class GmailClient {
     };
   }
 
-  async list(scope: CursorScope, list: ListCall): Promise<ListedPage> {
+  async list(scope: CursorScope, list: ListCall): Promise<ListedPage<MessageRef>> {
     const { data } = await this.call('messages.list', () =>
-      this.gmail.users.messages.list(
-        {
-          userId: 'me',
-          maxResults: list.maxResults,
-          includeSpamTrash: scope.includeSpamTrash,
-          ...(scope.query === '' ? {} : { q: scope.query }),
-          ...(scope.labelIds.length === 0 ? {} : { labelIds: [...scope.labelIds] }),
-          ...(list.pageToken === null ? {} : { pageToken: list.pageToken }),
-        },
-        this.requestOptions,
-      ),
-    );
-    const messages: MessageRef[] = (data.messages ?? []).flatMap((m) =>
-      m.id ? [{ id: m.id, threadId: m.threadId ?? m.id }] : [],
+      this.gmail.users.messages.list({ userId: 'me', ...listParams(scope, list) }, this.requestOptions),
     );
     return {
-      messages,
+      items: (data.messages ?? []).flatMap((m) => (m.id ? [{ id: m.id, threadId: m.threadId ?? m.id }] : [])),
       nextPageToken: data.nextPageToken ?? null,
       resultSizeEstimate: data.resultSizeEstimate ?? 0,
     };
   }
 
-  /** null when Gmail no longer has the message: one missing message is not a failure of the page. */
-  async getMetadata(id: string): Promise<MessageMetadata | null> {
-    try {
+  async listThreads(scope: CursorScope, list: ListCall): Promise<ListedPage<ThreadRef>> {
+    const { data } = await this.call('threads.list', () =>
+      this.gmail.users.threads.list({ userId: 'me', ...listParams(scope, list) }, this.requestOptions),
+    );
+    return {
+      items: (data.threads ?? []).flatMap((t) => (t.id ? [{ id: t.id, snippet: t.snippet ?? null }] : [])),
+      nextPageToken: data.nextPageToken ?? null,
+      resultSizeEstimate: data.resultSizeEstimate ?? 0,
+    };
+  }
+
+  /** One `messages.get` as `fetch` says; null when Gmail has no such message. */
+  getMessage(id: string, fetch: MessageFetch): Promise<LoadedMessage | null> {
+    return orNullWhenNotFound(async () => {
       const { data } = await this.call('messages.get', () =>
-        this.gmail.users.messages.get(
-          { userId: 'me', id, format: 'metadata', metadataHeaders: METADATA_HEADERS },
+        this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, this.requestOptions),
+      );
+      return toLoadedMessage(data, fetch);
+    });
+  }
+
+  /** One `threads.get`, its messages read as `fetch` says; null when Gmail has no such thread. */
+  getThread(id: string, fetch: MessageFetch): Promise<LoadedThread | null> {
+    return orNullWhenNotFound(async () => {
+      const { data } = await this.call('threads.get', () =>
+        this.gmail.users.threads.get({ userId: 'me', id, ...formatParams(fetch) }, this.requestOptions),
+      );
+      const messages = (data.messages ?? []).flatMap((m) => toLoadedMessage(m, fetch) ?? []);
+      return {
+        id: data.id ?? id,
+        snippet: data.snippet ?? messages.at(-1)?.metadata.snippet ?? null,
+        messages,
+      };
+    });
+  }
+
+  async listLabels(): Promise<GmailLabel[]> {
+    const { data } = await this.call('labels.list', () =>
+      this.gmail.users.labels.list({ userId: 'me' }, this.requestOptions),
+    );
+    return (data.labels ?? []).flatMap((label) => toLabel(label) ?? []);
+  }
+
+  /** A label's counts (`labels.get`); null when the label is gone. */
+  getLabelCounts(id: string): Promise<LabelCounts | null> {
+    return orNullWhenNotFound(async () => {
+      const { data } = await this.call('labels.get', () =>
+        this.gmail.users.labels.get({ userId: 'me', id }, this.requestOptions),
+      );
+      return toLabelCounts(data);
+    });
+  }
+
+  /**
+   * An attachment's bytes (`messages.attachments.get`), decoded from base64url; null when Gmail has none. Gmail
+   * answers with the whole attachment in one JSON body, so this holds that one attachment, never more.
+   */
+  getAttachment(messageId: string, attachmentId: string): Promise<Buffer | null> {
+    return orNullWhenNotFound(async () => {
+      const { data } = await this.call('messages.attachments.get', () =>
+        this.gmail.users.messages.attachments.get(
+          { userId: 'me', messageId, id: attachmentId },
           this.requestOptions,
         ),
       );
-      return toMetadata(data);
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      if (classifyGoogleError(error).kind === 'notFound') return null;
-      throw error;
-    }
+      return typeof data.data === 'string' ? Buffer.from(data.data, 'base64url') : null;
+    });
   }
 
   /**
@@ -216,17 +246,24 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', abandon));
 }
 
-function toMetadata(message: gmail_v1.Schema$Message): MessageMetadata {
-  const header = (name: string): string | null =>
-    message.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? null;
-  const internalDate = Number(message.internalDate);
+/** The list parameters shared by messages.list and threads.list. */
+function listParams(scope: CursorScope, list: ListCall) {
   return {
-    subject: header('Subject'),
-    from: header('From'),
-    to: header('To'),
-    date: message.internalDate && Number.isFinite(internalDate) ? new Date(internalDate) : null,
-    snippet: message.snippet ?? null,
-    labelIds: message.labelIds ?? [],
-    sizeEstimate: message.sizeEstimate ?? null,
+    maxResults: list.maxResults,
+    includeSpamTrash: scope.includeSpamTrash,
+    ...(scope.query === '' ? {} : { q: scope.query }),
+    ...(scope.labelIds.length === 0 ? {} : { labelIds: [...scope.labelIds] }),
+    ...(list.pageToken === null ? {} : { pageToken: list.pageToken }),
   };
+}
+
+/** A read of something Gmail may no longer have: 404 is null, not a failure of the whole answer. */
+async function orNullWhenNotFound<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    if (classifyGoogleError(error).kind === 'notFound') return null;
+    throw error;
+  }
 }

@@ -1,3 +1,4 @@
+import type { AttachmentTokenCodec } from '../attachments/attachment-token';
 import type { ReauthorizationErrors } from '../auth/consent-errors';
 import type { OAuthClientPool } from '../auth/oauth-client-pool';
 import type { Session, SessionRepository } from '../auth/session.repository';
@@ -15,11 +16,20 @@ import type { RetryClock, RetryPolicy } from '../upstream/retry';
 import type { GoogleRefusal } from '../upstream/upstream-error';
 import { GmailClient } from './gmail.client';
 import type { MessageCursorCodec } from './message-cursor';
+import { DEFAULT_LABEL_CACHE_TTL_MS, LabelCache } from './label-cache';
 import { MetadataCache } from './metadata-cache';
 import type { UserConcurrency } from './user-concurrency';
 import { UserMailbox } from './user-mailbox';
 
-export type { MessageMetadata, MessageRef } from './gmail.client';
+export type {
+  GmailLabel,
+  LabelCounts,
+  LoadedMessage,
+  LoadedThread,
+  MessageMetadata,
+  MessageRef,
+  ThreadRef,
+} from './gmail-reads';
 export type { MessagesQuery } from './messages-query';
 export { MAX_PAGE_SIZE } from './messages-query';
 export { UserMailbox } from './user-mailbox';
@@ -32,6 +42,7 @@ export interface MailboxServiceDeps {
   /** Consent-URL errors (AuthService's `consentErrors`). */
   readonly consent: ReauthorizationErrors;
   readonly cursors: MessageCursorCodec;
+  readonly attachmentTokens: AttachmentTokenCodec;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** Root URL for googleapis, e.g. the emulator's; undefined means Google's. */
@@ -57,6 +68,7 @@ export interface MailboxServiceDeps {
  */
 export class MailboxService {
   private readonly cache: MetadataCache;
+  private readonly labels: LabelCache;
 
   constructor(private readonly deps: MailboxServiceDeps) {
     this.cache = new MetadataCache({
@@ -64,6 +76,7 @@ export class MailboxService {
       labelFreshnessMs: deps.labelFreshnessMs,
       now: deps.now,
     });
+    this.labels = new LabelCache({ ttlMs: DEFAULT_LABEL_CACHE_TTL_MS, maxUsers: 10_000, now: deps.now });
   }
 
   /**
@@ -72,8 +85,13 @@ export class MailboxService {
    * mailbox is charged to `meter` (the request's share of the user's budget). `signal` is the request's deadline
    * and hang-up: its abort ends the mailbox's Gmail calls.
    */
-  async open(session: Session, meter: GmailMeter, signal?: AbortSignal): Promise<UserMailbox> {
-    const credential = await this.deps.credentials.findById(session.userId);
+  open(session: Session, meter: GmailMeter, signal?: AbortSignal): Promise<UserMailbox> {
+    return this.openFor(session.userId, meter, signal);
+  }
+
+  /** {@link open} for a user named by something the gateway signed (an attachment token), not a session. */
+  async openFor(userId: string, meter: GmailMeter, signal?: AbortSignal): Promise<UserMailbox> {
+    const credential = await this.deps.credentials.findById(userId);
     if (credential === null) throw await this.deps.consent.unauthenticated();
     if (credential.status !== 'ACTIVE' || credential.refreshToken === null) {
       throw await this.revokedError(credential);
@@ -94,8 +112,10 @@ export class MailboxService {
     return new UserMailbox(credential, {
       gmail,
       cache: this.cache,
+      labels: this.labels,
       metrics: this.deps.metrics,
       cursors: this.deps.cursors,
+      attachmentTokens: this.deps.attachmentTokens,
     });
   }
 

@@ -2,7 +2,7 @@ import { createHmac, createSecretKey, hkdfSync, timingSafeEqual, type KeyObject 
 import type { EncryptionKey } from '../config';
 import { BadUserInputError } from '../errors';
 
-// Opaque, signed cursors for the messages connection. A cursor says where the next message is: the Gmail page
+// Opaque, signed cursors for the list connections (messages, threads). A cursor says where the next message is: the Gmail page
 // token a list call started from and an offset into that call's results. The signature binds it to the user
 // and to the query and filters, none of which is stored in the cursor itself, so a cursor replayed by another
 // user or with another query fails verification. Keys derive from TOKEN_ENCRYPTION_KEYS, so every instance
@@ -16,6 +16,8 @@ export interface CursorPosition {
 }
 
 export interface CursorScope {
+  /** Which Gmail list the cursor pages through: a messages cursor is refused by threads and back. */
+  readonly collection: 'messages' | 'threads';
   readonly userId: string;
   readonly query: string;
   readonly labelIds: readonly string[];
@@ -78,6 +80,8 @@ export class MessageCursorCodec {
 
   private tag(key: KeyObject, payload: string, scope: CursorScope): Buffer {
     const bound = JSON.stringify([
+      // Left out for messages, so that cursors issued before threads existed stay valid.
+      ...(scope.collection === 'messages' ? [] : [scope.collection]),
       scope.userId,
       scope.query,
       [...scope.labelIds].sort(),

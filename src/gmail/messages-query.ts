@@ -28,7 +28,11 @@ export function pageSizeOf(query: MessagesQuery): number {
 }
 
 /** The search the cursors of this query are bound to: trimmed text, label ids de-duplicated and sorted. */
-export function cursorScopeOf(userId: string, query: MessagesQuery): CursorScope {
+export function cursorScopeOf(
+  userId: string,
+  query: MessagesQuery,
+  collection: CursorScope['collection'] = 'messages',
+): CursorScope {
   const text = (query.query ?? '').trim();
   if (text.length > MAX_QUERY_LENGTH) {
     throw new BadUserInputError(`query must be at most ${MAX_QUERY_LENGTH} characters`, 'query');
@@ -41,9 +45,20 @@ export function cursorScopeOf(userId: string, query: MessagesQuery): CursorScope
     );
   }
   return {
+    collection,
     userId,
     query: text,
     labelIds: [...new Set(labelIds)].sort(),
     includeSpamTrash: query.includeSpamTrash ?? false,
   };
+}
+
+const GMAIL_ID = /^[A-Za-z0-9_-]{1,256}$/;
+
+/** A Gmail message or thread id as given in an argument (BAD_USER_INPUT unless letters, digits, _ and -). */
+export function gmailIdOf(id: string, argument: string): string {
+  if (!GMAIL_ID.test(id)) {
+    throw new BadUserInputError(`${argument} is not a Gmail id (letters, digits, _ and -)`, argument);
+  }
+  return id;
 }

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { MessageMetadata } from './gmail.client';
+import type { MessageMetadata } from './gmail-reads';
 
 // Message metadata the process keeps, across users and requests. Created once per process.
 
@@ -20,6 +20,7 @@ export interface MetadataCacheOptions {
 
 export interface CachedMetadata {
   readonly metadata: MessageMetadata;
+  readonly threadId: string;
   /** When labelIds were read. */
   readonly fetchedAt: number;
 }
@@ -32,7 +33,8 @@ export class MetadataCache {
       options.maxBytes > 0
         ? new LRUCache({
             maxSize: options.maxBytes,
-            sizeCalculation: (entry, key) => metadataFootprint(entry.metadata, key),
+            sizeCalculation: (entry, key) =>
+              metadataFootprint(entry.metadata, key) + 2 * entry.threadId.length,
           })
         : null;
   }
@@ -42,8 +44,8 @@ export class MetadataCache {
     return this.entries?.get(cacheKey(userId, messageId));
   }
 
-  remember(userId: string, messageId: string, metadata: MessageMetadata): void {
-    this.entries?.set(cacheKey(userId, messageId), { metadata, fetchedAt: this.options.now() });
+  remember(userId: string, messageId: string, metadata: MessageMetadata, threadId: string): void {
+    this.entries?.set(cacheKey(userId, messageId), { metadata, threadId, fetchedAt: this.options.now() });
   }
 
   /** Whether an entry's labelIds may still be served. */
@@ -71,7 +73,14 @@ const ENTRY_OVERHEAD_BYTES = 320;
  */
 export function metadataFootprint(metadata: MessageMetadata, key: string): number {
   let characters = key.length;
-  for (const text of [metadata.subject, metadata.from, metadata.to, metadata.snippet]) {
+  for (const text of [
+    metadata.subject,
+    metadata.from,
+    metadata.to,
+    metadata.cc,
+    metadata.replyTo,
+    metadata.snippet,
+  ]) {
     characters += text?.length ?? 0;
   }
   for (const label of metadata.labelIds) characters += label.length + 8;

@@ -6,7 +6,7 @@ import type { GatewayContext } from '../resolvers/context';
 
 /**
  * The Gmail budget around each request: once the operation is known, its Gmail plan is computed (refusing an
- * operation that asks for more than {@link MAX_MESSAGES_PER_OPERATION} messages, before any resolver runs) and
+ * operation that asks for more than {@link MAX_MESSAGES_PER_OPERATION} messages and threads, before any resolver runs) and
  * handed to the request's quota as the reservation to make; when the answer goes out, the quota settles and the
  * response carries `extensions.gmailQuota`. Always on, in every mode.
  */
@@ -20,7 +20,7 @@ export function gmailQuotaPlugin(costs: GmailQuotaCosts): ApolloServerPlugin<Gat
           if (plan === null) return;
           if (plan.messages > MAX_MESSAGES_PER_OPERATION) {
             throw new GraphQLError(
-              `This operation asks for ${plan.messages} messages across its messages fields; one operation may ask for at most ${MAX_MESSAGES_PER_OPERATION}.`,
+              `This operation asks for ${plan.messages} messages and threads across its messages, message, threads and thread fields; one operation may ask for at most ${MAX_MESSAGES_PER_OPERATION}.`,
               { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
             );
           }

@@ -9,6 +9,7 @@ export const GMAIL_QUOTA_METHODS = [
   'threads.list',
   'threads.get',
   'labels.list',
+  'labels.get',
 ] as const;
 export type GmailQuotaMethod = (typeof GMAIL_QUOTA_METHODS)[number];
 
@@ -25,6 +26,7 @@ export const DEFAULT_GMAIL_QUOTA_COSTS: GmailQuotaCosts = Object.freeze({
   'threads.list': 10,
   'threads.get': 10,
   'labels.list': 1,
+  'labels.get': 1,
 });
 
 export function isGmailQuotaMethod(name: string): name is GmailQuotaMethod {

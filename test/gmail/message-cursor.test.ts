@@ -3,7 +3,13 @@ import { MessageCursorCodec, type CursorScope } from '../../src/gmail/message-cu
 
 const keyA = { id: 'a', key: randomBytes(32) };
 const keyB = { id: 'b', key: randomBytes(32) };
-const scope: CursorScope = { userId: 'u1', query: 'from:ada', labelIds: ['INBOX'], includeSpamTrash: false };
+const scope: CursorScope = {
+  collection: 'messages',
+  userId: 'u1',
+  query: 'from:ada',
+  labelIds: ['INBOX'],
+  includeSpamTrash: false,
+};
 const codec = new MessageCursorCodec([keyA]);
 
 function expectRejected(run: () => unknown) {

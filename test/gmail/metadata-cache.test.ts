@@ -21,7 +21,7 @@ function clock(start = 0) {
 describe('MetadataCache', () => {
   it('serves what it remembered, per user and message', () => {
     const cache = new MetadataCache({ maxBytes: 1_000_000, labelFreshnessMs: 1000, now: () => 0 });
-    cache.remember('u1', 'm1', message('one'));
+    cache.remember('u1', 'm1', message('one'), '');
     expect(cache.get('u1', 'm1')?.metadata.subject).toBe('one');
     expect(cache.get('u2', 'm1')).toBeUndefined();
     expect(cache.get('u1', 'm2')).toBeUndefined();
@@ -30,10 +30,10 @@ describe('MetadataCache', () => {
   it('drops the least recently used entries once their estimated bytes exceed the budget', () => {
     const entry = metadataFootprint(message('same size'), 'u1\u0000m1');
     const cache = new MetadataCache({ maxBytes: entry * 2, labelFreshnessMs: 1000, now: () => 0 });
-    cache.remember('u1', 'm1', message('same size'));
-    cache.remember('u1', 'm2', message('same size'));
+    cache.remember('u1', 'm1', message('same size'), '');
+    cache.remember('u1', 'm2', message('same size'), '');
     cache.get('u1', 'm1');
-    cache.remember('u1', 'm3', message('same size'));
+    cache.remember('u1', 'm3', message('same size'), '');
     expect(cache.get('u1', 'm1')).toBeDefined();
     expect(cache.get('u1', 'm2')).toBeUndefined();
     expect(cache.get('u1', 'm3')).toBeDefined();
@@ -43,7 +43,7 @@ describe('MetadataCache', () => {
   it('trusts labelIds only within the freshness window', () => {
     const time = clock(10_000);
     const cache = new MetadataCache({ maxBytes: 1_000_000, labelFreshnessMs: 30_000, now: time.now });
-    cache.remember('u1', 'm1', message('one'));
+    cache.remember('u1', 'm1', message('one'), '');
     const entry = cache.get('u1', 'm1')!;
     expect(entry.fetchedAt).toBe(10_000);
     time.advance(29_999);
@@ -56,7 +56,7 @@ describe('MetadataCache', () => {
 
   it('keeps nothing with a budget of 0 MB', () => {
     const cache = new MetadataCache({ maxBytes: 0, labelFreshnessMs: 30_000, now: () => 0 });
-    cache.remember('u1', 'm1', message('one'));
+    cache.remember('u1', 'm1', message('one'), '');
     expect(cache.get('u1', 'm1')).toBeUndefined();
     expect(cache.bytes).toBe(0);
   });
