@@ -54,6 +54,8 @@ export class Mailbox {
   private visible: StoredMessage[];
   private readonly byId: Map<string, StoredMessage>;
   private readonly searches = new Map<string, readonly StoredMessage[]>();
+  /** Thread id -> its messages, oldest first; built on first use, dropped when a message is deleted. */
+  private threads: Map<string, StoredMessage[]> | undefined;
 
   /** The mailbox's latest historyId; every change takes the next one. */
   private history: number;
@@ -95,7 +97,17 @@ export class Mailbox {
 
   /** Every message of the thread, oldest first (SPAM and TRASH included, like threads.get). */
   thread(threadId: string): readonly StoredMessage[] {
-    return this.all.filter((m) => m.threadId === threadId).sort((a, b) => b.rank - a.rank);
+    if (!this.threads) {
+      this.threads = new Map();
+      // `all` is newest first: walking it backwards fills each thread oldest first.
+      for (let i = this.all.length - 1; i >= 0; i--) {
+        const m = this.all[i]!;
+        const members = this.threads.get(m.threadId) ?? [];
+        members.push(m);
+        this.threads.set(m.threadId, members);
+      }
+    }
+    return this.threads.get(threadId) ?? [];
   }
 
   /**
@@ -148,6 +160,7 @@ export class Mailbox {
     this.all = this.all.filter((m) => m.id !== id);
     this.visible = this.visible.filter((m) => m.id !== id);
     this.searches.clear();
+    this.threads = undefined;
     return true;
   }
 

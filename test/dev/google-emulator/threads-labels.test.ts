@@ -1,6 +1,11 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { startGoogleEmulator, type GoogleEmulator, type MessageSummary } from '../../../dev/google-emulator';
-import { failure, freshUser, gmail, GMAIL_READONLY, oauthClient, signIn } from './support';
+import {
+  GOOGLE_FAULTS,
+  startGoogleEmulator,
+  type GoogleEmulator,
+  type MessageSummary,
+} from '../../../dev/google-emulator';
+import { failure, freshUser, gmail, GMAIL_READONLY, oauthClient, reasonOf, signIn } from './support';
 
 let emulator: GoogleEmulator;
 let api: gmail_v1.Gmail;
@@ -247,6 +252,36 @@ describe('changing labels', () => {
     expect(labels).not.toContain('INBOX');
     const refused = await post('labels', { add: ['NOPE'] });
     expect(refused.status).toBe(400);
+  });
+});
+
+describe('faults and deletions on the new methods', () => {
+  it('answers an armed fault on threads.get in Gmail’s error shape, then serves again', async () => {
+    const threadId = demo[0]!.threadId;
+    emulator.injectFault('threads.get', { ...GOOGLE_FAULTS.mailServiceNotEnabled });
+    const result = await failure(api.users.threads.get({ userId: 'me', id: threadId }));
+    expect(result.status).toBe(400);
+    expect(reasonOf(result.data)).toBe('failedPrecondition');
+    expect(emulator.unservedFaults()).toEqual([]);
+    expect((await api.users.threads.get({ userId: 'me', id: threadId })).data.id).toBe(threadId);
+  });
+
+  it('leaves a deleted message out of its thread and out of threads.list', async () => {
+    const user = freshUser(emulator, 40);
+    const client = oauthClient(emulator);
+    await signIn(client, { scope: [GMAIL_READONLY], loginHint: user.email });
+    const dave = gmail(emulator, client);
+    const messages = emulator.messagesOf(user.email);
+    const single = messages.find((m) => messages.filter((n) => n.threadId === m.threadId).length === 1)!;
+    const pair = messages.find((m) => messages.filter((n) => n.threadId === m.threadId).length >= 2)!;
+    await dave.users.threads.get({ userId: 'me', id: pair.threadId });
+    emulator.deleteMessage(user.email, pair.id);
+    emulator.deleteMessage(user.email, single.id);
+    const { data } = await dave.users.threads.get({ userId: 'me', id: pair.threadId });
+    expect(data.messages?.map((m) => m.id)).not.toContain(pair.id);
+    expect((await failure(dave.users.threads.get({ userId: 'me', id: single.threadId }))).status).toBe(404);
+    const listed = await dave.users.threads.list({ userId: 'me', maxResults: 500 });
+    expect(listed.data.threads?.map((t) => t.id)).not.toContain(single.threadId);
   });
 });
 
