@@ -47,7 +47,7 @@ describe('GET /attachments/<token>', () => {
     ['tampered', () => tamper(sealFor(h.gateway.services.attachmentTokens))],
     [
       'foreign',
-      () => sealFor(new AttachmentTokenCodec([{ kid: 'x', key: randomBytes(32) }], () => Date.now())),
+      () => sealFor(new AttachmentTokenCodec([{ id: 'x', key: randomBytes(32) }], () => Date.now())),
     ],
   ])('answers 404 to a %s token without calling Google', async (_kind, token) => {
     const response = await fetch(`${h.url}/attachments/${token()}`);

@@ -10,7 +10,7 @@ const grant = {
   mimeType: 'application/pdf',
   size: 1234,
 };
-const key = (kid: string) => ({ kid, key: randomBytes(32) });
+const key = (kid: string) => ({ id: kid, key: randomBytes(32) });
 
 describe('AttachmentTokenCodec', () => {
   let now = 1_000_000;
