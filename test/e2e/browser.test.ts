@@ -462,6 +462,22 @@ describeInBrowser('the example web client in a real browser', () => {
     await waitForItemCount(20);
   });
 
+  step('on a narrow screen senders show by name only and the labels sit above the list', async () => {
+    await page.setViewportSize({ width: 400, height: 800 });
+    try {
+      const first = items().first();
+      expect(await first.locator('.sender-name').isVisible()).toBe(true);
+      expect(await first.locator('.sender-address').isVisible()).toBe(false);
+      const sidebar = await page.getByTestId('label-sidebar').boundingBox();
+      const list = await page.getByTestId('message-list').boundingBox();
+      expect(sidebar!.y + sidebar!.height).toBeLessThanOrEqual(list!.y);
+      await screenshot('narrow screen');
+    } finally {
+      await page.setViewportSize({ width: 1000, height: 800 });
+    }
+    expect(await items().first().locator('.sender-address').isVisible()).toBe(true);
+  });
+
   step('after Google revokes the grant, a refresh offers Reconnect with a consent URL', async () => {
     await postJson(`${gateway!.emulatorUrl}/__emulator/revoke`, { email: DEMO_EMAIL });
     await page.getByTestId('refresh-button').click();
