@@ -83,3 +83,42 @@ function tamper(token: string): string {
   const index = Math.floor(token.length / 2);
   return token.slice(0, index) + (token[index] === 'A' ? 'B' : 'A') + token.slice(index + 1);
 }
+
+describe('the download and the Gmail budget', () => {
+  it('answers 429 with Retry-After, without calling Google, once the user spent the minute', async () => {
+    const windowMs = 60_000;
+    const nowMs = Math.floor(Date.now() / windowMs) * windowMs + 1_000;
+    const budgeted = await Harness.start({
+      env: { GMAIL_USER_QUOTA_PER_MINUTE: '10' },
+      now: () => new Date(nowMs),
+    });
+    try {
+      const user = budgeted.emulator.addUser({ email: 'budget.download@example.com', messages: 5 });
+      const { token } = await budgeted.signIn(user.email);
+      // 1 list + 1 get at 5 units each: the whole minute.
+      const spent = await budgeted.graphql(
+        `query { messages(first: 1) { edges { node { subject } } } }`,
+        {},
+        { token },
+      );
+      expect(spent.body.errors).toBeUndefined();
+      const [message] = budgeted.emulator.messagesOf(user.id);
+      const download = budgeted.gateway.services.attachmentTokens.seal({
+        userId: user.id,
+        messageId: message!.id,
+        attachmentId: null,
+        partId: '0',
+        filename: 'a.txt',
+        mimeType: 'text/plain',
+        size: 1,
+      });
+      budgeted.emulator.clearRequests();
+      const response = await fetch(`${budgeted.url}/attachments/${download}`);
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get('retry-after'))).toBe(59);
+      expect(budgeted.emulator.requests.filter((r) => r.endpoint !== 'control')).toEqual([]);
+    } finally {
+      await budgeted.stop();
+    }
+  });
+});
