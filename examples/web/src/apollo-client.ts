@@ -25,6 +25,8 @@ export function createApolloClient(): ApolloClient {
             messages: relayStylePagination(['query', 'labelIds', 'includeSpamTrash']),
           },
         },
+        // A body has no id of its own: the plain and the remote-images answers for one message merge into it.
+        MessageBody: { merge: true },
       },
     }),
   });

@@ -9,11 +9,13 @@ export interface GatewayError {
   readonly authorizationUrl: string | undefined;
   /** The secret the callback must send with that URL's state (kept in sessionStorage, never in a URL). */
   readonly requestSecret: string | undefined;
+  /** On RATE_LIMITED: how long Gmail (or the user's Gmail budget) asks to wait before trying again. */
+  readonly retryAfterSeconds: number | undefined;
 }
 
 /**
  * Reads the gateway's error contract (`extensions.code`, `extensions.authorizationUrl` and its
- * `extensions.requestSecret`) off any failure.
+ * `extensions.requestSecret`, `extensions.retryAfterSeconds`) off any failure.
  */
 export function gatewayErrorOf(error: unknown): GatewayError {
   const errors = graphQLErrorsOf(error);
@@ -22,12 +24,14 @@ export function gatewayErrorOf(error: unknown): GatewayError {
     const code = first.extensions?.['code'];
     const url = first.extensions?.['authorizationUrl'];
     const secret = first.extensions?.['requestSecret'];
+    const retryAfter = first.extensions?.['retryAfterSeconds'];
     const bound = typeof url === 'string' && typeof secret === 'string';
     return {
       code: typeof code === 'string' ? code : undefined,
       message: first.message,
       authorizationUrl: bound ? url : undefined,
       requestSecret: bound ? secret : undefined,
+      retryAfterSeconds: typeof retryAfter === 'number' && retryAfter >= 0 ? retryAfter : undefined,
     };
   }
   return {
@@ -35,6 +39,7 @@ export function gatewayErrorOf(error: unknown): GatewayError {
     message: error instanceof Error ? error.message : 'Something went wrong.',
     authorizationUrl: undefined,
     requestSecret: undefined,
+    retryAfterSeconds: undefined,
   };
 }
 

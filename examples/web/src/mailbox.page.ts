@@ -3,28 +3,25 @@ import type { Page } from './app';
 import { h } from './dom';
 import { errorContent } from './error-banner';
 import { gatewayErrorOf } from './gateway-error';
-import { getFragmentData } from './generated/fragment-masking';
-import {
-  DisconnectGoogleDocument,
-  MessagesPageDocument,
-  SignOutDocument,
-  ViewerDocument,
-  ViewerSummaryFragmentDoc,
-} from './generated/graphql';
+import { LabelsDocument, MessagesPageDocument } from './generated/graphql';
 import { messageItems } from './message-list';
-import { forgetSessionToken } from './session-store';
+import { labelPath, routeOf, searchPath } from './routes';
+import { mountShell } from './shell';
 
 const PAGE_SIZE = 20;
+const SYSTEM_TITLES: Readonly<Record<string, string>> = { INBOX: 'Inbox', STARRED: 'Starred', SENT: 'Sent' };
 
-/** Signed in: who, a Gmail search, the message list with "Load more", sign out. */
-export const mailboxPage: Page = ({ client, root, navigate }) => {
-  const email = h('strong', { 'data-testid': 'viewer-email' }, '…');
-  const signOut = h('button', { type: 'button', 'data-testid': 'sign-out-button' }, 'Sign out');
-  const disconnect = h(
-    'button',
-    { type: 'button', class: 'quiet', 'data-testid': 'disconnect-button' },
-    'Disconnect Google',
-  );
+/**
+ * Signed in, a list: the messages of one label (`/`, `/label/<id>`) or of a search (`/search?q=`), with
+ * "Load more". The label and the search live in the URL, so both survive a reload and Back returns to them.
+ */
+export const mailboxPage: Page = (context) => {
+  const { client, navigate } = context;
+  const route = routeOf(window.location);
+  const { labelId, query } = route.kind === 'list' ? route : { labelId: null, query: null };
+  const shell = mountShell(context, labelId);
+
+  const title = h('h1', { id: 'page-title', tabindex: '-1' }, titleOf(labelId, query));
   const searchInput = h('input', {
     id: 'search',
     type: 'search',
@@ -33,6 +30,7 @@ export const mailboxPage: Page = ({ client, root, navigate }) => {
     autocomplete: 'off',
     'data-testid': 'search-input',
   });
+  searchInput.value = query ?? '';
   const searchForm = h(
     'form',
     { role: 'search', class: 'search', 'data-testid': 'search-form' },
@@ -42,53 +40,38 @@ export const mailboxPage: Page = ({ client, root, navigate }) => {
   );
   const count = h('p', { class: 'count', role: 'status', 'data-testid': 'message-count' }, 'Loading…');
   const refresh = h('button', { type: 'button', class: 'quiet', 'data-testid': 'refresh-button' }, 'Refresh');
-  const alert = h('div', { class: 'alert', role: 'alert', 'data-testid': 'mailbox-error' });
   const list = h('ol', { class: 'messages', 'aria-label': 'Messages', 'data-testid': 'message-list' });
   const loadMore = h(
     'button',
     { type: 'button', hidden: true, 'data-testid': 'load-more-button' },
     'Load more',
   );
+  shell.main.prepend(title, searchForm, h('div', { class: 'toolbar' }, count, refresh));
+  shell.main.append(list, loadMore);
 
-  root.append(
-    h(
-      'section',
-      { class: 'mailbox', 'aria-labelledby': 'page-title', 'data-testid': 'mailbox-page' },
-      h(
-        'header',
-        { class: 'mailbox-header' },
-        h('h1', { id: 'page-title', tabindex: '-1' }, 'Inbox'),
-        h('p', { class: 'who' }, 'Signed in as ', email),
-        h('div', { class: 'actions' }, disconnect, signOut),
-      ),
-      searchForm,
-      h('div', { class: 'toolbar' }, count, refresh),
-      alert,
-      list,
-      loadMore,
-    ),
-  );
-
-  const showError = (error: unknown) => alert.replaceChildren(...errorContent(gatewayErrorOf(error)));
-
-  client.query({ query: ViewerDocument, fetchPolicy: 'network-only' }).then(({ data }) => {
-    const viewer = getFragmentData(ViewerSummaryFragmentDoc, data?.viewer);
-    email.textContent = viewer?.email ?? 'nobody (the session has ended)';
-  }, showError);
+  // A user label's name comes with the sidebar's labels; the heading shows the id until then.
+  const labelsWatch = client
+    .watchQuery({ query: LabelsDocument, fetchPolicy: 'cache-only' })
+    .subscribe((r) => {
+      if (r.dataState === 'complete') title.textContent = titleOf(labelId, query, r.data.labels);
+    });
 
   // One watched query for the list: the cache's relayStylePagination policy merges the pages fetchMore
-  // brings, and every change (first page, next page, new search, refresh) comes back through this subscription.
+  // brings, and every change (first page, next page, refresh) comes back through this subscription.
   const messages = client.watchQuery({
     query: MessagesPageDocument,
-    variables: { query: null, first: PAGE_SIZE },
+    variables: { query, labelIds: labelId === null ? null : [labelId], first: PAGE_SIZE },
     notifyOnNetworkStatusChange: true,
   });
+  const retry = () => void messages.refetch().catch(showError);
+  const showError = (error: unknown) =>
+    shell.alert.replaceChildren(...errorContent(gatewayErrorOf(error), { retry }));
   const subscription = messages.subscribe((result) => {
     const busy = result.loading;
     list.setAttribute('aria-busy', String(busy));
     searchForm.setAttribute('aria-busy', String(busy));
     if (result.error) showError(result.error);
-    else if (!busy) alert.replaceChildren();
+    else if (!busy) shell.alert.replaceChildren();
     // 'complete' narrows away partial data (only possible with returnPartialData or @defer, neither used here).
     const connection = result.dataState === 'complete' ? result.data.messages : undefined;
     if (connection === undefined) {
@@ -116,51 +99,25 @@ export const mailboxPage: Page = ({ client, root, navigate }) => {
 
   searchForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    const query = searchInput.value.trim();
-    messages.setVariables({ query: query === '' ? null : query, first: PAGE_SIZE }).catch(showError);
+    const text = searchInput.value.trim();
+    navigate(text === '' ? labelPath('INBOX') : searchPath(text));
   });
 
-  // Back to the first page of the current search, from the network.
-  refresh.addEventListener('click', () => {
-    messages.refetch().catch(showError);
-  });
+  // Back to the first page of the current list, from the network.
+  refresh.addEventListener('click', retry);
 
-  const leave = async () => {
-    forgetSessionToken();
-    navigate('/');
-    await client.clearStore();
+  return () => {
+    subscription.unsubscribe();
+    labelsWatch.unsubscribe();
+    shell.leave();
   };
-  signOut.addEventListener('click', async () => {
-    signOut.disabled = true;
-    try {
-      await client.mutate({ mutation: SignOutDocument });
-    } catch {
-      // The session is forgotten here either way; a failure only means the gateway had already ended it.
-    }
-    await leave();
-  });
-  disconnect.addEventListener('click', async () => {
-    disconnect.disabled = true;
-    try {
-      await client.mutate({ mutation: DisconnectGoogleDocument });
-    } catch (error) {
-      const failure = gatewayErrorOf(error);
-      if (failure.code !== 'UNAUTHENTICATED') {
-        // Google still holds the grant: keep the session so that the user can try again, and say so plainly.
-        disconnect.disabled = false;
-        alert.replaceChildren(
-          h(
-            'p',
-            { 'data-testid': 'disconnect-failed' },
-            'Disconnecting failed: this app can still read your Gmail. Try “Disconnect Google” again.',
-          ),
-          ...errorContent(failure),
-        );
-        return;
-      }
-    }
-    await leave();
-  });
-
-  return () => subscription.unsubscribe();
 };
+
+function titleOf(
+  labelId: string | null,
+  query: string | null,
+  labels: readonly { readonly id: string; readonly name: string }[] = [],
+): string {
+  if (labelId === null) return query === null ? 'All mail' : `Search: ${query}`;
+  return SYSTEM_TITLES[labelId] ?? labels.find((label) => label.id === labelId)?.name ?? labelId;
+}
