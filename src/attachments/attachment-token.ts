@@ -70,7 +70,9 @@ export class AttachmentTokenCodec {
   open(token: string): AttachmentGrant | null {
     if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return null;
     const bytes = Buffer.from(token, 'base64url');
-    if (bytes.length <= IV_BYTES + TAG_BYTES) return null;
+    // Only the exact spelling we issued: base64url ignores a last character's spare bits, so without this check a
+    // token changed in its last character could still open (and one link would have several spellings).
+    if (bytes.length <= IV_BYTES + TAG_BYTES || bytes.toString('base64url') !== token) return null;
     const iv = bytes.subarray(0, IV_BYTES);
     const tag = bytes.subarray(bytes.length - TAG_BYTES);
     const sealed = bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES);

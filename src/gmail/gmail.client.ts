@@ -1,6 +1,6 @@
 import type { OAuth2Client } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
-import { GatewayError, UpstreamUnavailableError } from '../errors';
+import { UpstreamUnavailableError } from '../errors';
 import type { GmailMeter } from '../quota/gmail-budget';
 import type { GmailQuotaMethod } from '../quota/gmail-costs';
 import { classifyGoogleError } from '../upstream/google-errors';
@@ -27,6 +27,7 @@ import {
   type MessageRef,
   type ThreadRef,
 } from './gmail-reads';
+import { listParams, orNullWhenNotFound, untilAborted } from './gmail-call';
 import type { CursorScope } from './message-cursor';
 import type { MessageFetch } from './message-fetch';
 import type { ListCall } from './page-position';
@@ -227,43 +228,5 @@ export class GmailClient {
     }
     await (this.options.clock ?? realClock).sleep(this.options.retry.baseDelayMs);
     return request();
-  }
-}
-
-/**
- * Settles with `promise`, or rejects as soon as `signal` aborts. What is still running (a token refresh shared
- * with the user's other requests, which the signal does not reach) finishes in the background, bounded by its
- * own timeout.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  let abandon = (): void => undefined;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    abandon = () => reject(signal.reason as Error);
-    if (signal.aborted) abandon();
-    else signal.addEventListener('abort', abandon, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', abandon));
-}
-
-/** The list parameters shared by messages.list and threads.list. */
-function listParams(scope: CursorScope, list: ListCall) {
-  return {
-    maxResults: list.maxResults,
-    includeSpamTrash: scope.includeSpamTrash,
-    ...(scope.query === '' ? {} : { q: scope.query }),
-    ...(scope.labelIds.length === 0 ? {} : { labelIds: [...scope.labelIds] }),
-    ...(list.pageToken === null ? {} : { pageToken: list.pageToken }),
-  };
-}
-
-/** A read of something Gmail may no longer have: 404 is null, not a failure of the whole answer. */
-async function orNullWhenNotFound<T>(read: () => Promise<T>): Promise<T | null> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof GatewayError) throw error;
-    if (classifyGoogleError(error).kind === 'notFound') return null;
-    throw error;
   }
 }

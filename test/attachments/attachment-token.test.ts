@@ -27,11 +27,15 @@ describe('AttachmentTokenCodec', () => {
     expect(Buffer.from(token, 'base64url').toString('latin1')).not.toMatch(/u1|18c0ffee|Rapport|pdf/);
   });
 
-  it('refuses a token changed in any character', () => {
-    const token = codec.seal(grant);
-    for (const index of [0, 13, token.length - 1]) {
-      const flipped = token[index] === 'A' ? 'B' : 'A';
-      expect(codec.open(token.slice(0, index) + flipped + token.slice(index + 1))).toBeNull();
+  it('refuses a token changed in any character, its last one included (whose spare bits base64url ignores)', () => {
+    // Many seals, so that some tokens end in a character whose low bits carry no data: A and B then differ only
+    // there, and such a token must still be refused.
+    for (let round = 0; round < 64; round++) {
+      const token = codec.seal(grant);
+      for (const index of [0, 13, token.length - 1]) {
+        const flipped = token[index] === 'A' ? 'B' : 'A';
+        expect(codec.open(token.slice(0, index) + flipped + token.slice(index + 1))).toBeNull();
+      }
     }
   });
 

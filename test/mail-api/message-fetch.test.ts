@@ -96,6 +96,19 @@ describe('message(id)', () => {
     expect(gets()).toHaveLength(2);
   });
 
+  it('answers null, not an internal error, for a well-formed id Gmail refuses as invalid (400)', async () => {
+    const response = await h.graphql<{ message: Node | null; thread: { id: string } | null }>(
+      `query { message(id: "doesNotExist1") { id subject } thread(id: "doesNotExist2") { id messageCount } }`,
+      {},
+      { token: demo.token },
+    );
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data).toEqual({ message: null, thread: null });
+    // Gmail was asked, and answered 400 "Invalid id value": nothing else could tell that the id names nothing.
+    expect(gets().map((r) => r.status)).toEqual([400]);
+    expect(h.emulator.count('threads.get', (r) => r.status === 400)).toBe(1);
+  });
+
   it('refuses an id that is not a Gmail id with BAD_USER_INPUT, before calling Gmail', async () => {
     const response = await h.graphql(`query { message(id: "../labels") { id } }`, {}, { token: demo.token });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
