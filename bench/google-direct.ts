@@ -113,3 +113,11 @@ async function getMessage(gmail: gmail_v1.Gmail, id: string): Promise<DirectMess
     snippet: data.snippet ?? null,
   };
 }
+
+/** A message view the plain way: `messages.get format=full`, the MIME tree as Gmail's JSON, nothing decoded. */
+export async function fetchFullMessage(gmail: gmail_v1.Gmail, id: string): Promise<void> {
+  const { data } = await gmail.users.messages.get({ userId: 'me', id, format: 'full' });
+  if (data.payload?.mimeType === undefined || data.payload.mimeType === null) {
+    throw new Error(`the direct baseline got message ${id} without a MIME tree`);
+  }
+}

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const PARTS = ['latency', 'throughput', 'viewer', 'storm', 'memory'] as const;
+export const PARTS = ['latency', 'message', 'throughput', 'viewer', 'storm', 'memory'] as const;
 export type Part = (typeof PARTS)[number];
 
 /** How long and how hard each part runs; `--quick` keeps the run well under a minute for CI. */
@@ -24,6 +24,8 @@ export interface Plan {
     readonly naiveMinSamples: number;
     readonly naiveMaxSamples: number;
   };
+  /** messageViewVsDirect: pairs of one message opened through the gateway and directly, each message once. */
+  readonly messageView: { readonly warmupPairs: number; readonly pairs: number };
   /** pageP99VsDirect: interleaved rounds at Gmail-like latency, `concurrency` users at once. */
   readonly tail: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
   readonly throughput: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
@@ -41,7 +43,7 @@ export interface Plan {
   readonly timeLimitMs: number;
 }
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,throughput,viewer,storm,memory]
+const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,message,throughput,viewer,storm,memory]
        [--concurrency N] [--sigma S] [--profile] [--gateway-node-options "--max-semi-space-size=16"]
        [--mongodb-uri mongodb://127.0.0.1:27017]`;
 
@@ -86,6 +88,7 @@ export function parsePlan(argv: readonly string[]): Plan {
       naiveMinSamples: quick ? 2 : 15,
       naiveMaxSamples: quick ? 4 : 40,
     },
+    messageView: quick ? { warmupPairs: 2, pairs: 10 } : { warmupPairs: 5, pairs: 60 },
     tail: quick ? { warmupMs: 500, rounds: 1, roundMs: 2000 } : { warmupMs: 2000, rounds: 3, roundMs: 4000 },
     throughput: quick
       ? { warmupMs: 500, rounds: 1, roundMs: 1500 }

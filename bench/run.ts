@@ -6,6 +6,7 @@ import { gmailWithTokens, grantTokens } from './google-direct';
 import { HttpClient } from './http-client';
 import { parsePlan, PARTS } from './options';
 import { measureMemory } from './phases/memory';
+import { measureMessageView } from './phases/message-view';
 import { measurePageLatency } from './phases/page-latency';
 import { measurePageTail } from './phases/page-tail';
 import { measureRefreshStorm } from './phases/refresh-storm';
@@ -58,15 +59,15 @@ async function main(): Promise<number> {
       });
       return signInAll(current, emails);
     });
-    const needsDirect = plan.parts.has('latency') || plan.parts.has('throughput');
+    const needsBaseline = plan.parts.has('latency') || plan.parts.has('throughput');
     const directTokens: Credentials[] = [];
-    if (needsDirect) {
+    if (needsBaseline || plan.parts.has('message')) {
       for (const email of env.mailboxes.uncached.slice(0, Math.max(2, plan.concurrency))) {
         directTokens.push(await grantTokens(env.google, email));
       }
     }
 
-    const baseline = needsDirect ? await env.startDirectBaseline(directTokens) : undefined;
+    const baseline = needsBaseline ? await env.startDirectBaseline(directTokens) : undefined;
     const direct = baseline === undefined ? undefined : client(baseline.url);
 
     if (plan.parts.has('latency')) {
@@ -90,6 +91,20 @@ async function main(): Promise<number> {
         direct: direct!,
         uncached,
         directCursors: new DirectCursors(directTokens.length),
+        log,
+      });
+    }
+    if (plan.parts.has('message')) {
+      log(
+        `message view: message(id) { body { html } } against messages.get format=full, get ~${plan.latency.getMedianMs} ms`,
+      );
+      // The first walker's mailbox on both sides: the gateway signed in, the baseline with its own tokens.
+      m.messageView = await measureMessageView({
+        plan,
+        standIns: env.standIns,
+        gateway,
+        user: walkers[0]!,
+        direct: gmailWithTokens(env.google, directTokens[0]!),
         log,
       });
     }
