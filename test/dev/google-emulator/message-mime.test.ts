@@ -1,23 +1,18 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import {
   HOSTILE_HTML,
-  startGoogleEmulator,
   type GoogleEmulator,
   type MessageFeature,
   type MessageSummary,
 } from '../../../dev/google-emulator';
-import { failure, gmail, GMAIL_METADATA, GMAIL_READONLY, oauthClient, reasonOf, signIn } from './support';
+import { failure, gmail, GMAIL_METADATA, oauthClient, reasonOf, signIn, startDemoReader } from './support';
 
 let emulator: GoogleEmulator;
 let api: gmail_v1.Gmail;
 let demo: readonly MessageSummary[];
 
 beforeAll(async () => {
-  emulator = await startGoogleEmulator();
-  const client = oauthClient(emulator);
-  await signIn(client, { scope: [GMAIL_READONLY] });
-  api = gmail(emulator, client);
-  demo = emulator.messagesOf(emulator.demoUser.email);
+  ({ emulator, api, demo } = await startDemoReader());
 });
 afterAll(() => emulator.stop());
 

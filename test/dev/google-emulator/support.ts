@@ -6,7 +6,13 @@ import {
 } from 'google-auth-library';
 import { gmail_v1 } from 'googleapis/build/src/apis/gmail';
 import { oauth2_v2 } from 'googleapis/build/src/apis/oauth2';
-import type { EmulatorUser, GoogleEmulator, OAuthClientRegistration } from '../../../dev/google-emulator';
+import {
+  startGoogleEmulator,
+  type EmulatorUser,
+  type GoogleEmulator,
+  type MessageSummary,
+  type OAuthClientRegistration,
+} from '../../../dev/google-emulator';
 import { followConsent } from '../../support/follow-consent';
 
 // Helpers that use the emulator the way the gateway does: google-auth-library, googleapis and a browser.
@@ -128,4 +134,16 @@ export function freshUser(emulator: GoogleEmulator, messages?: number): Emulator
     email: `user-${userCount}@example.com`,
     ...(messages !== undefined ? { messages } : {}),
   });
+}
+
+/** An emulator with the demo user signed in for gmail.readonly: its Gmail API and its messages. */
+export async function startDemoReader(): Promise<{
+  emulator: GoogleEmulator;
+  api: gmail_v1.Gmail;
+  demo: readonly MessageSummary[];
+}> {
+  const emulator = await startGoogleEmulator();
+  const client = oauthClient(emulator);
+  await signIn(client, { scope: [GMAIL_READONLY] });
+  return { emulator, api: gmail(emulator, client), demo: emulator.messagesOf(emulator.demoUser.email) };
 }

@@ -1,22 +1,22 @@
 import type { gmail_v1 } from 'googleapis/build/src/apis/gmail';
+import { GOOGLE_FAULTS, type GoogleEmulator, type MessageSummary } from '../../../dev/google-emulator';
 import {
-  GOOGLE_FAULTS,
-  startGoogleEmulator,
-  type GoogleEmulator,
-  type MessageSummary,
-} from '../../../dev/google-emulator';
-import { failure, freshUser, gmail, GMAIL_READONLY, oauthClient, reasonOf, signIn } from './support';
+  failure,
+  freshUser,
+  gmail,
+  GMAIL_READONLY,
+  oauthClient,
+  reasonOf,
+  signIn,
+  startDemoReader,
+} from './support';
 
 let emulator: GoogleEmulator;
 let api: gmail_v1.Gmail;
 let demo: readonly MessageSummary[];
 
 beforeAll(async () => {
-  emulator = await startGoogleEmulator();
-  const client = oauthClient(emulator);
-  await signIn(client, { scope: [GMAIL_READONLY] });
-  api = gmail(emulator, client);
-  demo = emulator.messagesOf(emulator.demoUser.email);
+  ({ emulator, api, demo } = await startDemoReader());
 });
 afterAll(() => emulator.stop());
 
