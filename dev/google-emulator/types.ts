@@ -3,27 +3,8 @@ import type { MessageFeature } from './message';
 
 export type { MessageFeature } from './message';
 
-/** The Google endpoints the emulator serves; faults, latency and the request log are keyed by these. */
-export type EndpointName =
-  | 'auth'
-  | 'token'
-  | 'revoke'
-  | 'userinfo'
-  | 'tokeninfo'
-  | 'messages.list'
-  | 'messages.get'
-  | 'messages.attachments.get'
-  | 'threads.list'
-  | 'threads.get'
-  | 'labels.list'
-  | 'labels.get';
-
-export const ENDPOINT_NAMES: readonly EndpointName[] = [
-  'auth',
-  'token',
-  'revoke',
-  'userinfo',
-  'tokeninfo',
+/** The Gmail endpoints: each is charged quota and counted against the per-user concurrency limit. */
+export const GMAIL_METHODS = [
   'messages.list',
   'messages.get',
   'messages.attachments.get',
@@ -31,7 +12,12 @@ export const ENDPOINT_NAMES: readonly EndpointName[] = [
   'threads.get',
   'labels.list',
   'labels.get',
-];
+] as const;
+export type GmailMethod = (typeof GMAIL_METHODS)[number];
+
+/** The Google endpoints the emulator serves; faults, latency and the request log are keyed by these. */
+export const ENDPOINT_NAMES = ['auth', 'token', 'revoke', 'userinfo', 'tokeninfo', ...GMAIL_METHODS] as const;
+export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
 /** An OAuth client as registered in the Google Cloud console (type "Web application"). */
 export interface OAuthClientRegistration {
@@ -116,26 +102,6 @@ export interface QuotaOptions {
   /** Length of a window in ms, default 60,000. A user's window opens at their first call and lasts this long. */
   windowMs?: number;
 }
-
-export type GmailMethod =
-  | 'messages.list'
-  | 'messages.get'
-  | 'messages.attachments.get'
-  | 'threads.list'
-  | 'threads.get'
-  | 'labels.list'
-  | 'labels.get';
-
-/** The Gmail endpoints: each is charged quota and counted against the per-user concurrency limit. */
-export const GMAIL_METHODS: readonly GmailMethod[] = [
-  'messages.list',
-  'messages.get',
-  'messages.attachments.get',
-  'threads.list',
-  'threads.get',
-  'labels.list',
-  'labels.get',
-];
 
 export interface QuotaUsage {
   /** Units charged in the user's current window; 0 when no window is open. */
