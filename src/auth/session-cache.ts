@@ -8,7 +8,7 @@ export interface SessionCacheOptions {
   readonly feed: SessionRevocationFeed;
   /** The clock that decides whether the feed is fresh and which entries a poll reads; tests inject one. */
   readonly now: () => Date;
-  /** Most sessions held (SESSION_CACHE_SIZE), e.g. 10,000; the least recently used goes first. */
+  /** Most sessions held (SESSION_CACHE_SIZE), e.g. 10,000 (about 650 bytes each); the least recently used goes first. */
   readonly maxEntries: number;
   readonly logger: Logger;
   /** Pause between the end of one poll and the start of the next; default {@link POLL_INTERVAL_MS}. */
@@ -66,7 +66,9 @@ export class SessionCache {
   /** The cached record of a token hash, or null when there is none or the feed is not fresh enough to trust it. */
   get(tokenHash: string): SessionRecord | null {
     if (this.lastPollStartedAt === null) return null;
-    if (this.options.now().getTime() - this.lastPollStartedAt >= FEED_FRESHNESS_MS) return null;
+    // A clock that went back makes the age negative: not fresh either (the next poll starts again from nothing).
+    const age = this.options.now().getTime() - this.lastPollStartedAt;
+    if (age < 0 || age >= FEED_FRESHNESS_MS) return null;
     const entry = this.entries.get(tokenHash);
     if (entry === undefined) return null;
     this.entries.delete(tokenHash);
@@ -130,14 +132,15 @@ export class SessionCache {
     const previous = this.lastPollStartedAt;
     const since = new Date((previous ?? startedAt) - REVOCATION_OVERLAP_MS);
     const { revocations, truncated } = await this.options.feed.since(since, MAX_REVOCATIONS_PER_POLL);
-    // After a long outage the entries that would name what to evict may have expired from the feed; and
-    // whatever was cached before the first poll was never checked against it: start again from nothing.
-    const gapTooLong =
-      previous === null || startedAt - previous > REVOCATION_RETENTION_MS - REVOCATION_OVERLAP_MS;
-    if (truncated || gapTooLong) this.clear();
+    // After a long outage the entries that would name what to evict may have expired from the feed; whatever
+    // was cached before the first poll was never checked against it; and after the clock went back, "since"
+    // means nothing: start again from nothing.
+    const elapsed = previous === null ? null : startedAt - previous;
+    const lost = elapsed === null || elapsed < 0 || elapsed > REVOCATION_RETENTION_MS - REVOCATION_OVERLAP_MS;
+    if (truncated || lost) this.clear();
     else for (const revocation of revocations) this.evict(revocation);
     // Only now, with the evictions applied, does this poll vouch for what is left.
-    this.lastPollStartedAt = Math.max(startedAt, previous ?? startedAt);
+    this.lastPollStartedAt = startedAt;
   }
 
   private async run(): Promise<void> {

@@ -51,7 +51,7 @@ export interface GatewayConfig {
   readonly metadataCacheMB: number;
   /** SESSION_CACHE_ENABLED: sessions looked up recently are kept per instance, in step through the feed. */
   readonly sessionCacheEnabled: boolean;
-  /** SESSION_CACHE_SIZE: most sessions one instance caches, e.g. 10000 (about 3 MB). */
+  /** SESSION_CACHE_SIZE: most sessions one instance caches, e.g. 10000 (about 650 bytes each: 6.5 MB). */
   readonly sessionCacheSize: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
