@@ -33,10 +33,6 @@ export const REVOCATION_OVERLAP_MS = 10_000;
 /** More revocations than this in one poll (a mass disconnect): the cache is emptied instead of applied. */
 const MAX_REVOCATIONS_PER_POLL = 5000;
 
-interface Entry {
-  readonly record: SessionRecord;
-}
-
 /**
  * The sessions this instance looked up recently, kept in step with every other instance by polling the
  * revocations feed (a query a poll, twice a second, whatever the traffic). Created once per process when
@@ -48,7 +44,7 @@ interface Entry {
  */
 export class SessionCache {
   /** Insertion order is recency order: a hit moves its entry to the end, the first entry is the least recent. */
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, SessionRecord>();
   /** The token hashes cached per user, so that "every session of a user" evicts without a scan. */
   private readonly byUser = new Map<string, Set<string>>();
   private generation = 0;
@@ -69,11 +65,11 @@ export class SessionCache {
     // A clock that went back makes the age negative: not fresh either (the next poll starts again from nothing).
     const age = this.options.now().getTime() - this.lastPollStartedAt;
     if (age < 0 || age >= FEED_FRESHNESS_MS) return null;
-    const entry = this.entries.get(tokenHash);
-    if (entry === undefined) return null;
+    const record = this.entries.get(tokenHash);
+    if (record === undefined) return null;
     this.entries.delete(tokenHash);
-    this.entries.set(tokenHash, entry);
-    return entry.record;
+    this.entries.set(tokenHash, record);
+    return record;
   }
 
   /** Taken before reading MongoDB; hand it to {@link put} with what the read found. */
@@ -85,7 +81,7 @@ export class SessionCache {
   put(record: SessionRecord, ticket: number): void {
     if (ticket !== this.generation) return;
     this.remove(record.tokenHash);
-    this.entries.set(record.tokenHash, { record });
+    this.entries.set(record.tokenHash, record);
     const userId = record.session.userId;
     let hashes = this.byUser.get(userId);
     if (hashes === undefined) this.byUser.set(userId, (hashes = new Set()));
@@ -97,7 +93,10 @@ export class SessionCache {
     }
   }
 
-  /** Drops what a revocation names (idempotent), and refuses records read before now (see {@link put}). */
+  /**
+   * Drops what a revocation names (idempotent), and refuses records read before now (see {@link put}). An entry
+   * read again within the overlap bumps the generation again: that costs a lookup in flight its put, no more.
+   */
   evict(revocation: SessionRevocation): void {
     this.generation++;
     if ('tokenHash' in revocation) {
@@ -176,10 +175,10 @@ export class SessionCache {
   }
 
   private remove(tokenHash: string): void {
-    const entry = this.entries.get(tokenHash);
-    if (entry === undefined) return;
+    const record = this.entries.get(tokenHash);
+    if (record === undefined) return;
     this.entries.delete(tokenHash);
-    const userId = entry.record.session.userId;
+    const userId = record.session.userId;
     const hashes = this.byUser.get(userId);
     hashes?.delete(tokenHash);
     if (hashes?.size === 0) this.byUser.delete(userId);
