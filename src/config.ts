@@ -114,6 +114,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const metricsRaw = value('METRICS_ENABLED');
   checkBoolean('METRICS_ENABLED', metricsRaw, problems);
   const metricsEnabled = metricsRaw === undefined ? !production : metricsRaw === 'true';
+  const sessionCacheRaw = value('SESSION_CACHE_ENABLED');
+  checkBoolean('SESSION_CACHE_ENABLED', sessionCacheRaw, problems);
 
   const config: GatewayConfig = {
     port,
@@ -128,6 +130,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     // At least two minutes: a use is recorded at most once a minute (mongo-session.repository.ts).
     sessionIdleSeconds: integer('SESSION_IDLE_SECONDS', 24 * 3600, 120, 366 * 24 * 3600),
     metadataCacheMB: integer('METADATA_CACHE_MB', 16, 0, 4096),
+    sessionCacheEnabled: sessionCacheRaw !== 'false',
+    sessionCacheSize: integer('SESSION_CACHE_SIZE', 10_000, 1, 10_000_000),
     corsOrigins,
     local,
     gmailUserQuotaPerMinute: integer('GMAIL_USER_QUOTA_PER_MINUTE', 6000, 1, 10_000_000),

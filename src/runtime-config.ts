@@ -24,6 +24,8 @@ export interface RuntimeConfig {
   readonly sessionIdleSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
+  /** The per-instance session cache (SESSION_CACHE_ENABLED, SESSION_CACHE_SIZE); see auth/session-cache.ts. */
+  readonly sessionCache: { readonly enabled: boolean; readonly maxEntries: number };
   /** Gmail quota units one user may spend per minute, across all instances. */
   readonly gmailUserQuotaPerMinute: number;
   /** Units per Gmail method: the built-in table with GMAIL_QUOTA_COSTS applied. */
@@ -70,6 +72,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     sessionTtlSeconds: config.sessionTtlSeconds,
     sessionIdleSeconds: config.sessionIdleSeconds,
     metadataCacheMB: config.metadataCacheMB,
+    sessionCache: { enabled: config.sessionCacheEnabled, maxEntries: config.sessionCacheSize },
     gmailUserQuotaPerMinute: config.gmailUserQuotaPerMinute,
     gmailQuotaCosts: config.gmailQuotaCosts,
     gmailUserConcurrency: config.gmailUserConcurrency,

@@ -71,7 +71,10 @@ export interface Gateway {
   readonly apollo: ApolloServer<GatewayContext>;
   readonly services: Services;
   readonly metrics: Metrics;
-  /** Stops Apollo (draining the HTTP server when one was given). Does not close the MongoDB client. */
+  /**
+   * Stops Apollo (draining the HTTP server when one was given), then the services' background work. Does not
+   * close the MongoDB client.
+   */
   stop(): Promise<void>;
 }
 
@@ -147,7 +150,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   if (deps.webRoot !== undefined) mountWebClient(handler, deps.webRoot);
   handler.use(notFound);
 
-  return { handler, apollo, services, metrics, stop: () => apollo.stop() };
+  const stop = async (): Promise<void> => {
+    await apollo.stop();
+    await services.stop();
+  };
+  return { handler, apollo, services, metrics, stop };
 }
 
 /** Infrastructure errors that belong to the public vocabulary; an unreachable store is also counted. */

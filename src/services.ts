@@ -5,7 +5,11 @@ import { AuthService } from './auth/auth.service';
 import { AuthorizationStateCodec } from './auth/authorization-state';
 import { GoogleOAuthService } from './auth/google-oauth.service';
 import { MongoAuthorizationRequestRepository } from './auth/mongo-authorization-request.repository';
+import { CachedSessionRepository } from './auth/cached-session.repository';
 import { MongoSessionRepository } from './auth/mongo-session.repository';
+import { MongoSessionRevocations } from './auth/mongo-session-revocations';
+import { SessionCache } from './auth/session-cache';
+import type { SessionRepository } from './auth/session.repository';
 import { OAuthClientPool } from './auth/oauth-client-pool';
 import type { Clock } from './clock';
 import { MongoCredentialRepository } from './credentials/mongo-credential.repository';
@@ -43,6 +47,8 @@ export interface Services {
   readonly clients: OAuthClientPool;
   readonly gmailBudget: GmailBudget;
   readonly attachmentTokens: AttachmentTokenCodec;
+  /** Stops what runs in the background (the session cache's feed polls); the gateway's stop() calls it. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -56,11 +62,24 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
 
   const cipher = new TokenCipher(config.encryptionKeys);
   const credentials = new MongoCredentialRepository(db, cipher, { now, logger });
-  const sessions = new MongoSessionRepository(db, {
+  // Every instance publishes the sessions it ends, whether or not it caches: others may (see session-cache.ts).
+  const revocations = new MongoSessionRevocations(db, { now });
+  const sessionCache = config.sessionCache.enabled
+    ? new SessionCache({ feed: revocations, now, maxEntries: config.sessionCache.maxEntries, logger })
+    : null;
+  const storedSessions = new MongoSessionRepository(db, {
     now,
     idleSeconds: config.sessionIdleSeconds,
     ...random,
+    onEnded: async (revocation) => {
+      // Here at once, before anything can fail; elsewhere within a second of the feed write.
+      sessionCache?.evict(revocation);
+      await revocations.publish(revocation);
+    },
   });
+  const sessions: SessionRepository = sessionCache
+    ? new CachedSessionRepository(storedSessions, sessionCache, now)
+    : storedSessions;
   const authorizationRequests = new MongoAuthorizationRequestRepository(db, { now });
   const states = new AuthorizationStateCodec(config.encryptionKeys, deps.randomBytes ?? cryptoRandomBytes);
   const gmailQuota = new MongoGmailQuotaRepository(db, { keepAfterWindowMs: tuning.quotaWindowMs });
@@ -68,6 +87,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     gmailQuota.ensureIndexes(),
     credentials.ensureIndexes(),
     sessions.ensureIndexes(),
+    revocations.ensureIndexes(),
     authorizationRequests.ensureIndexes(),
   ]);
   await refuseMissingKeys(credentials, cipher);
@@ -126,7 +146,17 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     metrics,
   });
 
-  return { auth, mailbox, clients, gmailBudget, attachmentTokens };
+  sessionCache?.start();
+  return {
+    auth,
+    mailbox,
+    clients,
+    gmailBudget,
+    attachmentTokens,
+    stop: async () => {
+      await sessionCache?.stop();
+    },
+  };
 }
 
 /**

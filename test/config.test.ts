@@ -302,4 +302,16 @@ describe('loadConfig', () => {
       'SESSION_IDLE_SECONDS must be an integer from 120 to 31622400, got "60"',
     ]);
   });
+
+  it('caches sessions by default, 10,000 at most, unless SESSION_CACHE_ENABLED or SESSION_CACHE_SIZE say otherwise', () => {
+    expect(loadConfig({})).toMatchObject({ sessionCacheEnabled: true, sessionCacheSize: 10_000 });
+    expect(loadConfig({ SESSION_CACHE_ENABLED: 'false', SESSION_CACHE_SIZE: '50' })).toMatchObject({
+      sessionCacheEnabled: false,
+      sessionCacheSize: 50,
+    });
+    expect(problemsOf({ SESSION_CACHE_ENABLED: 'off', SESSION_CACHE_SIZE: '0' })).toEqual([
+      'SESSION_CACHE_ENABLED must be true or false, got "off"',
+      'SESSION_CACHE_SIZE must be an integer from 1 to 10000000, got "0"',
+    ]);
+  });
 });

@@ -18,6 +18,17 @@ const client = {
 const localKey = { id: 'local', key: randomBytes(32) };
 
 describe('resolveRuntimeConfig', () => {
+  it('passes on the session cache settings', () => {
+    const config = loadConfig({ SESSION_CACHE_ENABLED: 'false', SESSION_CACHE_SIZE: '25' });
+    const runtime = resolveRuntimeConfig(config, {
+      google: emulatorGoogleClient(endpoints, client),
+      mongodbUri: 'mongodb://127.0.0.1:27018',
+      encryptionKeys: [localKey],
+      corsOrigins: ['http://localhost:4000'],
+    });
+    expect(runtime.sessionCache).toEqual({ enabled: false, maxEntries: 25 });
+  });
+
   it('fills what local mode provides, with the configured scopes on the emulator client', () => {
     const google = emulatorGoogleClient(endpoints, client);
     const runtime = resolveRuntimeConfig(loadConfig({}), {

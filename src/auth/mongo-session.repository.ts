@@ -1,5 +1,6 @@
 import { createHash, randomBytes as cryptoRandomBytes } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
+import type { SessionRevocation } from './session-revocations';
 import type { Session, SessionRepository } from './session.repository';
 
 export interface MongoSessionRepositoryOptions {
@@ -17,6 +18,21 @@ export interface MongoSessionRepositoryOptions {
    * Default 24 hours.
    */
   readonly idleSeconds?: number;
+  /**
+   * Called after sessions were deleted, by every path that deletes them (sign-out, a user's sessions ended, an
+   * idle session found): where caches are told (session-cache.ts evicts locally and publishes to the feed). The
+   * deleting call waits for it and fails with it.
+   */
+  readonly onEnded?: (revocation: SessionRevocation) => Promise<void>;
+}
+
+/** A stored session with what a cache needs to keep applying the idle timeout and recording use. */
+export interface SessionRecord {
+  /** SHA-256 of the token, hex: the document key, and how the revocations feed names one session. */
+  readonly tokenHash: string;
+  readonly session: Session;
+  /** The last recorded use, as stored after this read (this read's, when it recorded one). */
+  readonly lastUsedAt: Date;
 }
 
 interface SessionDocument {
@@ -45,20 +61,28 @@ const TOKEN_PATTERN = /^gs_[A-Za-z0-9_-]{43}$/;
 export const TOUCH_INTERVAL_MS = 60_000;
 const DEFAULT_IDLE_SECONDS = 24 * 3600;
 
+/** The key of a token's session (SHA-256, hex), or null for a string that cannot be a session token. */
+export function sessionTokenHash(token: string): string | null {
+  return TOKEN_PATTERN.test(token) ? hashToken(token) : null;
+}
+
 /** MongoDB implementation of {@link SessionRepository}; created once per process. */
 export class MongoSessionRepository implements SessionRepository {
   private readonly collection: Collection<SessionDocument>;
   private readonly now: () => Date;
   private readonly randomBytes: (size: number) => Buffer;
+  private readonly onEnded: (revocation: SessionRevocation) => Promise<void>;
 
   constructor(db: Db, options: MongoSessionRepositoryOptions = {}) {
     this.collection = db.collection<SessionDocument>(options.collectionName ?? 'sessions');
     this.now = options.now ?? (() => new Date());
     this.randomBytes = options.randomBytes ?? cryptoRandomBytes;
     this.idleMs = (options.idleSeconds ?? DEFAULT_IDLE_SECONDS) * 1000;
+    this.onEnded = options.onEnded ?? (() => Promise.resolve());
   }
 
-  private readonly idleMs: number;
+  /** The idle timeout in ms (SESSION_IDLE_SECONDS). */
+  readonly idleMs: number;
 
   async ensureIndexes(): Promise<void> {
     // The token hash is `_id`, unique by construction.
@@ -84,23 +108,28 @@ export class MongoSessionRepository implements SessionRepository {
   }
 
   async findByToken(token: string): Promise<Session | null> {
-    if (!TOKEN_PATTERN.test(token)) return null;
-    const id = hashToken(token);
-    const document = await this.collection.findOne({ _id: id });
+    const tokenHash = sessionTokenHash(token);
+    return tokenHash === null ? null : ((await this.findByHash(tokenHash))?.session ?? null);
+  }
+
+  /** {@link findByToken} by the token's hash (see sessionTokenHash), with the use as recorded. */
+  async findByHash(tokenHash: string): Promise<SessionRecord | null> {
+    const document = await this.collection.findOne({ _id: tokenHash });
     const now = this.now().getTime();
     // The TTL monitor runs about once a minute (and never on some servers): expiry is decided here.
     if (document === null || document.expiresAt.getTime() <= now) return null;
-    const lastUsedAt = (document.lastUsedAt ?? document.createdAt).getTime();
+    let lastUsedAt = (document.lastUsedAt ?? document.createdAt).getTime();
     if (now - lastUsedAt >= this.idleMs) {
       // Idle past the limit: gone for good, even if the absolute lifetime would allow more.
-      await this.collection.deleteOne({ _id: id });
+      const result = await this.collection.deleteOne({ _id: tokenHash });
+      if (result.deletedCount === 1) await this.onEnded({ tokenHash });
       return null;
     }
     if (now - lastUsedAt >= TOUCH_INTERVAL_MS) {
       // Conditional, so concurrent requests of one session write once between them.
       await this.collection.updateOne(
         {
-          _id: id,
+          _id: tokenHash,
           $or: [
             { lastUsedAt: { $lte: new Date(now - TOUCH_INTERVAL_MS) } },
             { lastUsedAt: { $exists: false } },
@@ -108,18 +137,29 @@ export class MongoSessionRepository implements SessionRepository {
         },
         { $set: { lastUsedAt: new Date(now) } },
       );
+      lastUsedAt = now;
     }
-    return { userId: document.userId, createdAt: document.createdAt, expiresAt: document.expiresAt };
+    return {
+      tokenHash,
+      session: { userId: document.userId, createdAt: document.createdAt, expiresAt: document.expiresAt },
+      lastUsedAt: new Date(lastUsedAt),
+    };
   }
 
   async deleteByToken(token: string): Promise<boolean> {
-    if (!TOKEN_PATTERN.test(token)) return false;
-    const result = await this.collection.deleteOne({ _id: hashToken(token) });
-    return result.deletedCount === 1;
+    const tokenHash = sessionTokenHash(token);
+    if (tokenHash === null) return false;
+    const result = await this.collection.deleteOne({ _id: tokenHash });
+    if (result.deletedCount !== 1) return false;
+    await this.onEnded({ tokenHash });
+    return true;
   }
 
   async deleteAllForUser(userId: string): Promise<number> {
     const result = await this.collection.deleteMany({ userId });
+    // Announced even when nothing was deleted here: a disconnect retried after a failed announcement must still
+    // reach the other instances. Only authenticated paths end a user's sessions, so this is not per-request work.
+    await this.onEnded({ userId });
     return result.deletedCount;
   }
 }

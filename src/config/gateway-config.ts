@@ -49,6 +49,10 @@ export interface GatewayConfig {
   readonly sessionIdleSeconds: number;
   /** Memory budget of the per-instance message-metadata cache, in MiB; 0 turns the cache off. */
   readonly metadataCacheMB: number;
+  /** SESSION_CACHE_ENABLED: sessions looked up recently are kept per instance, in step through the feed. */
+  readonly sessionCacheEnabled: boolean;
+  /** SESSION_CACHE_SIZE: most sessions one instance caches, e.g. 10000 (about 650 bytes each: 6.5 MB). */
+  readonly sessionCacheSize: number;
   /** Browser origins allowed to call the API; null means local mode's own origin. */
   readonly corsOrigins: readonly string[] | null;
   /** Gmail quota units one user may spend per minute, across all instances (Google's limit: 6,000). */
