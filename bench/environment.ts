@@ -132,6 +132,7 @@ export class BenchEnvironment {
       mongodbUri: this.mongodbUri,
       dbName: this.dbName,
       encryptionKeys: this.encryptionKeys,
+      userConcurrency: this.plan.gatewayUserConcurrency,
     });
     return { process: child, url };
   }
