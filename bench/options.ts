@@ -9,7 +9,7 @@ export interface Plan {
   readonly parts: ReadonlySet<Part>;
   /** Workers per throughput measurement, the same for the gateway and its baseline. */
   readonly concurrency: number;
-  /** Adds --cpu-prof to the gateway and stand-in processes; profiles land in bench/results/profiles/. */
+  /** Adds --cpu-prof to the gateway, direct-baseline and stand-in processes: bench/results/profiles/<name>-<pid>.cpuprofile. */
   readonly profile: boolean;
   /** Extra node flags for the gateway processes, e.g. `--max-semi-space-size=16` (to try V8 heap settings). */
   readonly gatewayNodeOptions: readonly string[];
