@@ -76,7 +76,7 @@ export class BenchEnvironment {
     if (plan.profile) mkdirSync(PROFILE_DIR, { recursive: true });
     const standIns = ChildProcessHandle.start<StandInsApi>('stand-ins-process', {
       stdout: true,
-      ...(plan.profile ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] } : {}),
+      ...(plan.profile ? { execArgv: profileFlags('stand-ins') } : {}),
     });
     const started = await standIns.call('start', {
       client: CLIENT,
@@ -121,7 +121,7 @@ export class BenchEnvironment {
           // Only makes global.gc() callable (collectGarbage, after the memory measurement); changes nothing else.
           '--expose-gc',
           ...START_NODE_FLAGS,
-          ...(this.plan.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+          ...(this.plan.profile ? profileFlags('gateway') : []),
           ...this.plan.gatewayNodeOptions,
         ],
         env: { NODE_ENV: 'production' },
@@ -132,13 +132,17 @@ export class BenchEnvironment {
       mongodbUri: this.mongodbUri,
       dbName: this.dbName,
       encryptionKeys: this.encryptionKeys,
+      userConcurrency: this.plan.gatewayUserConcurrency,
     });
     return { process: child, url };
   }
 
   async startDirectBaseline(users: readonly Credentials[]): Promise<{ process: UsageSource; url: string }> {
     const child = this.track(
-      ChildProcessHandle.start<DirectProcessApi>('direct-process', { env: { NODE_ENV: 'production' } }),
+      ChildProcessHandle.start<DirectProcessApi>('direct-process', {
+        env: { NODE_ENV: 'production' },
+        ...(this.plan.profile ? { execArgv: profileFlags('direct') } : {}),
+      }),
     );
     return { process: child, url: (await child.call('start', { google: this.google, users })).url };
   }
@@ -162,4 +166,9 @@ export class BenchEnvironment {
     this.children.push(child);
     return child;
   }
+}
+
+/** --cpu-prof into PROFILE_DIR, the file named after the process: `gateway-<pid>.cpuprofile`. */
+function profileFlags(name: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`];
 }

@@ -9,10 +9,15 @@ export interface Plan {
   readonly parts: ReadonlySet<Part>;
   /** Workers per throughput measurement, the same for the gateway and its baseline. */
   readonly concurrency: number;
-  /** Adds --cpu-prof to the gateway and stand-in processes; profiles land in bench/results/profiles/. */
+  /** Adds --cpu-prof to the gateway, direct-baseline and stand-in processes: bench/results/profiles/<name>-<pid>.cpuprofile. */
   readonly profile: boolean;
   /** Extra node flags for the gateway processes, e.g. `--max-semi-space-size=16` (to try V8 heap settings). */
   readonly gatewayNodeOptions: readonly string[];
+  /**
+   * GMAIL_USER_CONCURRENCY for the gateway processes, e.g. 20 (one page's gets in one wave, as the direct
+   * baseline sends them); null keeps the gateway's default (10).
+   */
+  readonly gatewayUserConcurrency: number | null;
   /** A real MongoDB instead of dev/mongo-server (a fresh database, dropped at the end). */
   readonly mongodbUri: string | null;
   readonly latency: {
@@ -45,6 +50,7 @@ export interface Plan {
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,message,throughput,viewer,storm,memory]
        [--concurrency N] [--sigma S] [--profile] [--gateway-node-options "--max-semi-space-size=16"]
+       [--gateway-user-concurrency N]
        [--mongodb-uri mongodb://127.0.0.1:27017]`;
 
 export function parsePlan(argv: readonly string[]): Plan {
@@ -57,6 +63,7 @@ export function parsePlan(argv: readonly string[]): Plan {
       sigma: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'gateway-node-options': { type: 'string' },
+      'gateway-user-concurrency': { type: 'string' },
       'mongodb-uri': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -78,6 +85,10 @@ export function parsePlan(argv: readonly string[]): Plan {
     concurrency,
     profile: values.profile === true,
     gatewayNodeOptions: values['gateway-node-options']?.split(/\s+/).filter((o) => o !== '') ?? [],
+    gatewayUserConcurrency:
+      values['gateway-user-concurrency'] === undefined
+        ? null
+        : positiveNumber(values['gateway-user-concurrency'], 10, 'gateway-user-concurrency'),
     mongodbUri: values['mongodb-uri'] ?? null,
     latency: {
       listMedianMs: 120,

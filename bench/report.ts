@@ -181,6 +181,7 @@ export function buildReport(plan: Plan, m: Measurements): Report {
     setup: {
       concurrency: plan.concurrency,
       gatewayNodeFlags: [...START_NODE_FLAGS, ...plan.gatewayNodeOptions],
+      gatewayUserConcurrency: plan.gatewayUserConcurrency,
       emulatorLatency: {
         'messages.list': {
           distribution: 'lognormal',

@@ -34,7 +34,8 @@ async function main(): Promise<number> {
   console.log(
     `gmail-graphql-gateway benchmark, ${plan.quick ? 'quick' : 'full'} run: node ${process.version}, ` +
       `${plan.concurrency} workers, parts: ${[...plan.parts].join(', ')}, ` +
-      `gateway flags: ${[...START_NODE_FLAGS, ...plan.gatewayNodeOptions].join(' ') || 'none'}`,
+      `gateway flags: ${[...START_NODE_FLAGS, ...plan.gatewayNodeOptions].join(' ') || 'none'}, ` +
+      `GMAIL_USER_CONCURRENCY: ${plan.gatewayUserConcurrency ?? 'default (10)'}`,
   );
   const env = await BenchEnvironment.start(plan);
   const clients: HttpClient[] = [];

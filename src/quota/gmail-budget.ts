@@ -6,7 +6,8 @@ import type { GmailQuotaCosts, GmailQuotaMethod } from './gmail-costs';
 import type { GmailQuotaRepository, QuotaWindow } from './gmail-quota.repository';
 
 // The per-user Gmail budget, shared by every instance through the repository. A request reserves what its plan
-// says it will spend with one conditional write, before its first Gmail call; draws from the reservation per
+// says it will spend with one conditional write, before its first Gmail call (the same write refuses while a
+// limit Google announced holds); draws from the reservation per
 // attempt (Google charges attempts, retries included); and settles the difference once, when it answers.
 
 /** What a response tells the client about the user's budget (`extensions.gmailQuota`). */
@@ -134,18 +135,13 @@ export class RequestQuota {
     const now = this.options.now();
     // The plan is an upper bound; a call it did not foresee still reserves its own cost.
     const units = Math.max(this.plannedUnits, firstCost);
-    const blockedUntil = await repository.blockedUntil(userId, now);
-    if (blockedUntil !== null) {
-      this.options.metrics.quota('refused', units);
-      throw rateLimited(now, blockedUntil.getTime());
-    }
     const window = quotaWindowAt(now, this.options.windowMs);
-    const unitsAfter = await repository.reserve(userId, window, units, unitsPerWindow);
-    if (unitsAfter === null) {
-      this.options.metrics.quota('refused', units);
-      throw rateLimited(now, window.endMs, 'budget');
-    }
-    return { userId, window, reserved: units, unitsAfter };
+    const result = await repository.reserveUnlessBlocked(userId, window, units, unitsPerWindow, now);
+    if (result.kind === 'reserved') return { userId, window, reserved: units, unitsAfter: result.unitsAfter };
+    this.options.metrics.quota('refused', units);
+    throw result.kind === 'blocked'
+      ? rateLimited(now, result.until.getTime())
+      : rateLimited(now, window.endMs, 'budget');
   }
 
   /** Google named when its limit ends ("Retry after <time>" or Retry-After): every instance waits until then. */

@@ -7,6 +7,12 @@ export interface QuotaWindow {
   readonly endMs: number;
 }
 
+/** What {@link GmailQuotaRepository.reserveUnlessBlocked} did. */
+export type QuotaReservation =
+  | { readonly kind: 'reserved'; /** The window's units after it. */ readonly unitsAfter: number }
+  | { readonly kind: 'blocked'; readonly until: Date }
+  | { readonly kind: 'full' };
+
 export interface GmailQuotaRepository {
   /** Creates the indexes (TTL on expiry); idempotent. */
   ensureIndexes(): Promise<void>;
@@ -16,6 +22,21 @@ export interface GmailQuotaRepository {
    * the window's units after it, or null (nothing written) when they would not fit.
    */
   reserve(userId: string, window: QuotaWindow, units: number, limit: number): Promise<number | null>;
+
+  /**
+   * {@link reserve}, refused while the user is blocked at `now` (a block wins over a full window), in one atomic
+   * write once the window's first reservation is done: the request path's only round trip to the budget. The
+   * first reservation of a window also reads the block and marks the window checked (three round trips once per
+   * user and window), a refusal reads the block to say why, and a reservation that finds the user blocked gives
+   * its units back, so a blocked user never keeps units.
+   */
+  reserveUnlessBlocked(
+    userId: string,
+    window: QuotaWindow,
+    units: number,
+    limit: number,
+    now: Date,
+  ): Promise<QuotaReservation>;
 
   /** Adds `units` (negative: gives them back) to the window, unconditionally; returns the window's units after. */
   adjust(userId: string, window: QuotaWindow, units: number): Promise<number>;

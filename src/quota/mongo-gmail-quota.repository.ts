@@ -1,5 +1,5 @@
-import { MongoServerError, type Collection, type Db } from 'mongodb';
-import type { GmailQuotaRepository, QuotaWindow } from './gmail-quota.repository';
+import { MongoServerError, type Collection, type Db, type Filter } from 'mongodb';
+import type { GmailQuotaRepository, QuotaReservation, QuotaWindow } from './gmail-quota.repository';
 
 export interface MongoGmailQuotaRepositoryOptions {
   /** Collection of windows and blocks, e.g. `gmailQuota` (the default). */
@@ -10,7 +10,8 @@ export interface MongoGmailQuotaRepositoryOptions {
 
 /**
  * Two kinds of document share the collection, told apart by `_id`:
- * - `<userId>:<windowStartMs>`: `units` spent in that window;
+ * - `<userId>:<windowStartMs>`: `units` spent in that window; `blockedUntil`, a block's end copied from the
+ *   block document; `blockChecked` once a reservation read the block document after the window existed;
  * - `<userId>:block`: `until`, the end of a limit Google announced.
  * Both carry `expiresAt` for the TTL index; reads never rely on the sweep having run.
  */
@@ -19,6 +20,8 @@ interface QuotaDocument {
   userId: string;
   units?: number;
   windowStart?: Date;
+  blockedUntil?: Date;
+  blockChecked?: boolean;
   until?: Date;
   expiresAt: Date;
 }
@@ -36,25 +39,72 @@ export class MongoGmailQuotaRepository implements GmailQuotaRepository {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndexes([{ key: { expiresAt: 1 }, expireAfterSeconds: 0 }]);
+    await this.collection.createIndexes([
+      { key: { expiresAt: 1 }, expireAfterSeconds: 0 },
+      // block() stamps the user's windows.
+      { key: { userId: 1, windowStart: 1 } },
+    ]);
   }
 
   async reserve(userId: string, window: QuotaWindow, units: number, limit: number): Promise<number | null> {
+    return (await this.addIfFits(userId, window, units, limit, null))?.unitsAfter ?? null;
+  }
+
+  async reserveUnlessBlocked(
+    userId: string,
+    window: QuotaWindow,
+    units: number,
+    limit: number,
+    now: Date,
+  ): Promise<QuotaReservation> {
+    const added = await this.addIfFits(userId, window, units, limit, now);
+    if (added === null) {
+      const until = await this.blockedUntil(userId, now);
+      return until === null ? { kind: 'full' } : { kind: 'blocked', until };
+    }
+    if (added.blockChecked) return { kind: 'reserved', unitsAfter: added.unitsAfter };
+    const _id = windowId(userId, window);
+    const until = await this.blockedUntil(userId, now);
+    if (until === null) {
+      // From here on block() finds this window and stamps it, so its reservations need not read the block.
+      await this.collection.updateOne({ _id }, { $set: { blockChecked: true } });
+      return { kind: 'reserved', unitsAfter: added.unitsAfter };
+    }
+    // Gives the units back and stamps the block, so the window's next reservations refuse in their one write.
+    await this.collection.updateOne({ _id }, { $inc: { units: -units }, $max: { blockedUntil: until } });
+    return { kind: 'blocked', until };
+  }
+
+  /**
+   * Adds `units` to the window if they fit (and, given `now`, unless the window carries a block past `now`).
+   * `blockChecked`: someone read the block document after the window document existed, so a block recorded
+   * later is stamped on it; until then (a fresh window, whose first reservations may race) a block recorded
+   * before the window existed may be missing from it, and the caller reads the block document.
+   */
+  private async addIfFits(
+    userId: string,
+    window: QuotaWindow,
+    units: number,
+    limit: number,
+    now: Date | null,
+  ): Promise<{ unitsAfter: number; blockChecked: boolean } | null> {
     // An upsert seeds `units` from $inc alone, so a cost above the limit would slip into a fresh window.
     if (units > limit) return null;
     const _id = windowId(userId, window);
-    // The filter only matches while the units fit; when the window exists but is too full, the upsert tries to
-    // insert a second document with the same _id and fails with a duplicate key: "not enough left". Two first
-    // reservations of a fresh window race the same way, so a duplicate key is tried once more, when the document
-    // exists and only the units decide.
+    const filter: Filter<QuotaDocument> = { _id, units: { $lte: limit - units } };
+    if (now !== null) filter.blockedUntil = { $not: { $gt: now } };
+    // The filter only matches while the units fit (and no block holds); when the window exists but refuses, the
+    // upsert tries to insert a second document with the same _id and fails with a duplicate key: "refused". Two
+    // first reservations of a fresh window race the same way, so a duplicate key is tried once more, when the
+    // document exists and only its fields decide.
     for (let attempt = 1; ; attempt++) {
       try {
-        const after = await this.collection.findOneAndUpdate(
-          { _id, units: { $lte: limit - units } },
+        const before = await this.collection.findOneAndUpdate(
+          filter,
           { $inc: { units }, $setOnInsert: this.windowFields(userId, window) },
-          { upsert: true, returnDocument: 'after' },
+          { upsert: true, returnDocument: 'before' },
         );
-        return after?.units ?? units;
+        return { unitsAfter: (before?.units ?? 0) + units, blockChecked: before?.blockChecked === true };
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
         if (attempt >= 2) return null;
@@ -76,6 +126,12 @@ export class MongoGmailQuotaRepository implements GmailQuotaRepository {
       { _id: blockId(userId) },
       { $max: { until, expiresAt: until }, $setOnInsert: { userId } },
       { upsert: true },
+    );
+    // After the block document, so that a window created meanwhile is either stamped here or reads the block
+    // (see reserveUnlessBlocked).
+    await this.collection.updateMany(
+      { userId, windowStart: { $lt: until } },
+      { $max: { blockedUntil: until } },
     );
   }
 

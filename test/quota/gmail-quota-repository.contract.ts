@@ -86,5 +86,105 @@ export function gmailQuotaRepositoryContract(
       expect(await quota.blockedUntil('ada', until)).toBeNull();
       expect(await quota.blockedUntil('bob', new Date(WINDOW.startMs))).toBeNull();
     });
+
+    describe('reserveUnlessBlocked: the request path, one write once the window exists', () => {
+      const NOW = new Date(WINDOW.startMs + 1_000);
+      const UNTIL = new Date(WINDOW.startMs + 900_000);
+
+      it('reserves like reserve and refuses a full window as full, writing nothing', async () => {
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 300, 500, NOW)).toEqual({
+          kind: 'reserved',
+          unitsAfter: 300,
+        });
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 200, 500, NOW)).toEqual({
+          kind: 'reserved',
+          unitsAfter: 500,
+        });
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 5, 500, NOW)).toEqual({ kind: 'full' });
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 501, 500, NOW)).toEqual({ kind: 'full' });
+        expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 500 });
+      });
+
+      it('refuses a user blocked after their window exists, keeping the window units as they were', async () => {
+        await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW);
+        await quota.block('ada', UNTIL);
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW)).toEqual({
+          kind: 'blocked',
+          until: UNTIL,
+        });
+        expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 100, blockedUntil: UNTIL });
+      });
+
+      it('refuses a user blocked before the window existed and gives the units back', async () => {
+        await quota.block('ada', UNTIL);
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW)).toEqual({
+          kind: 'blocked',
+          until: UNTIL,
+        });
+        expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 0, blockedUntil: UNTIL });
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW)).toEqual({
+          kind: 'blocked',
+          until: UNTIL,
+        });
+        expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 0 });
+      });
+
+      it('answers blocked rather than full when both hold, as a block is what ends later', async () => {
+        await quota.reserveUnlessBlocked('ada', WINDOW, 500, 500, NOW);
+        await quota.block('ada', UNTIL);
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 5, 500, NOW)).toEqual({
+          kind: 'blocked',
+          until: UNTIL,
+        });
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 501, 500, NOW)).toEqual({
+          kind: 'blocked',
+          until: UNTIL,
+        });
+      });
+
+      it('reserves again once the block has ended, in the same window and in the next', async () => {
+        const shortBlock = new Date(WINDOW.startMs + 30_000);
+        await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW);
+        await quota.block('ada', shortBlock);
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW)).toMatchObject({
+          kind: 'blocked',
+        });
+        expect(await quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, shortBlock)).toEqual({
+          kind: 'reserved',
+          unitsAfter: 200,
+        });
+        expect(
+          await quota.reserveUnlessBlocked('ada', NEXT, 100, 500, new Date(NEXT.startMs + 1_000)),
+        ).toEqual({ kind: 'reserved', unitsAfter: 100 });
+      });
+
+      it('blocks only the user it names', async () => {
+        await quota.reserveUnlessBlocked('bob', WINDOW, 100, 500, NOW);
+        await quota.block('ada', UNTIL);
+        expect(await quota.reserveUnlessBlocked('bob', WINDOW, 100, 500, NOW)).toEqual({
+          kind: 'reserved',
+          unitsAfter: 200,
+        });
+        expect(await raw(`bob:${WINDOW.startMs}`)).not.toHaveProperty('blockedUntil');
+      });
+
+      it('lets no concurrent first reservation of a blocked user through, and none keeps units', async () => {
+        await quota.block('ada', UNTIL);
+        const results = await Promise.all(
+          Array.from({ length: 8 }, () => quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW)),
+        );
+        expect(results).toEqual(Array.from({ length: 8 }, () => ({ kind: 'blocked', until: UNTIL })));
+        expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 0 });
+      });
+
+      it('never lets concurrent reservations pass the limit together', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, () => quota.reserveUnlessBlocked('ada', WINDOW, 100, 500, NOW)),
+        );
+        expect(results.filter((r) => r.kind === 'reserved')).toHaveLength(5);
+        expect(results.filter((r) => r.kind === 'full')).toHaveLength(7);
+        expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 500 });
+      });
+    });
   });
 }
