@@ -28,6 +28,7 @@ import {
   type ThreadRef,
 } from './gmail-reads';
 import { listParams, orNullWhenNotFound, untilAborted } from './gmail-call';
+import { GmailBatch, type GmailFetchMode } from './gmail-batch';
 import type { CursorScope } from './message-cursor';
 import type { MessageFetch } from './message-fetch';
 import type { ListCall } from './page-position';
@@ -63,6 +64,8 @@ export interface GmailClientOptions {
   readonly signal?: AbortSignal;
   /** Counts every HTTP call to Gmail by method and status. */
   readonly metrics: Pick<Metrics, 'gmailCall'>;
+  /** 'batch': message gets leave in Gmail's HTTP batch calls (GMAIL_FETCH_MODE); default 'parallel'. */
+  readonly fetchMode?: GmailFetchMode;
 }
 
 export class GmailClient {
@@ -70,6 +73,8 @@ export class GmailClient {
   private readonly errors: GoogleCall;
   /** googleapis options of every Gmail call: gaxios retries off (withRetries decides), a timeout, the signal. */
   private readonly requestOptions: { retry: false; timeout: number; signal?: AbortSignal };
+  /** Set in batch mode: each get is still its own call() (charged, slotted, retried), sent in a batch. */
+  private readonly batch: GmailBatch | undefined;
 
   constructor(
     private readonly client: OAuth2Client,
@@ -91,6 +96,14 @@ export class GmailClient {
       timeout: options.timeoutMs,
       ...(options.signal ? { signal: options.signal } : {}),
     };
+    this.batch =
+      options.fetchMode === 'batch'
+        ? new GmailBatch(client, {
+            apiRootUrl: options.apiRootUrl,
+            timeoutMs: options.timeoutMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : undefined;
   }
 
   async list(scope: CursorScope, list: ListCall): Promise<ListedPage<MessageRef>> {
@@ -119,7 +132,12 @@ export class GmailClient {
   getMessage(id: string, fetch: MessageFetch): Promise<LoadedMessage | null> {
     return orNullWhenNotFound(async () => {
       const { data } = await this.call('messages.get', () =>
-        this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, this.requestOptions),
+        this.batch
+          ? this.batch.get<gmail_v1.Schema$Message>(
+              `/gmail/v1/users/me/messages/${encodeURIComponent(id)}`,
+              formatParams(fetch),
+            )
+          : this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, this.requestOptions),
       );
       return toLoadedMessage(data, fetch);
     });
