@@ -132,6 +132,7 @@ export class BenchEnvironment {
       mongodbUri: this.mongodbUri,
       dbName: this.dbName,
       encryptionKeys: this.encryptionKeys,
+      gmailFetch: this.plan.gmailFetch,
     });
     return { process: child, url };
   }

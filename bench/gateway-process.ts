@@ -23,6 +23,8 @@ export type GatewayProcessApi = {
     readonly dbName: string;
     /** `kid:base64key`, shared by every gateway process of one run (sessions and cursors stay valid). */
     readonly encryptionKeys: string;
+    /** GMAIL_FETCH_MODE. */
+    readonly gmailFetch: string;
   }): Promise<{ readonly url: string }>;
   /** Drops the user's pooled OAuth client, so that the next request builds one from the stored credential. */
   forgetClient(params: { readonly userId: string }): Promise<null>;
@@ -38,7 +40,7 @@ export type GatewayProcessApi = {
 let gateway: Gateway | undefined;
 
 serveParentCalls<GatewayProcessApi>({
-  async start({ google, mongodbUri, dbName, encryptionKeys }) {
+  async start({ google, mongodbUri, dbName, encryptionKeys, gmailFetch }) {
     const config = loadConfig({
       NODE_ENV: 'production',
       // The emulator is plain http on loopback.
@@ -55,6 +57,7 @@ serveParentCalls<GatewayProcessApi>({
       // spends far more than 6,000 units a minute, and a refused page would stop the run. The budget's
       // reservation and settlement still run on every request (their cost is measured); only the limit is high.
       GMAIL_USER_QUOTA_PER_MINUTE: '10000000',
+      GMAIL_FETCH_MODE: gmailFetch,
     });
     const runtime = resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] });
     const mongoClient = await connectMongoDB(runtime.mongodbUri, 'gmail-graphql-gateway-bench');

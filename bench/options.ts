@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_GMAIL_FETCH_MODE, GMAIL_FETCH_MODES, type GmailFetchMode } from '../src/gmail/gmail-batch';
 
 export const PARTS = ['latency', 'message', 'throughput', 'viewer', 'storm', 'memory'] as const;
 export type Part = (typeof PARTS)[number];
@@ -15,6 +16,8 @@ export interface Plan {
   readonly gatewayNodeOptions: readonly string[];
   /** A real MongoDB instead of dev/mongo-server (a fresh database, dropped at the end). */
   readonly mongodbUri: string | null;
+  /** The gateway's GMAIL_FETCH_MODE: message gets one HTTP call each, or in Gmail batch calls. */
+  readonly gmailFetch: GmailFetchMode;
   readonly latency: {
     readonly listMedianMs: number;
     readonly getMedianMs: number;
@@ -23,6 +26,11 @@ export interface Plan {
     readonly pairs: number;
     readonly naiveMinSamples: number;
     readonly naiveMaxSamples: number;
+    /**
+     * The emulator's batch overhead (endpoint `batch`, fixed) on top of the slowest inner get, while the phases
+     * with Gmail-like latency run. Real Gmail's batch latency is unknown: this is a guess, printed with the figures.
+     */
+    readonly batchOverheadMs: number;
   };
   /** messageViewVsDirect: pairs of one message opened through the gateway and directly, each message once. */
   readonly messageView: { readonly warmupPairs: number; readonly pairs: number };
@@ -45,7 +53,7 @@ export interface Plan {
 
 const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,message,throughput,viewer,storm,memory]
        [--concurrency N] [--sigma S] [--profile] [--gateway-node-options "--max-semi-space-size=16"]
-       [--mongodb-uri mongodb://127.0.0.1:27017]`;
+       [--mongodb-uri mongodb://127.0.0.1:27017] [--gmail-fetch parallel|batch] [--batch-overhead-ms 10]`;
 
 export function parsePlan(argv: readonly string[]): Plan {
   const { values } = parseArgs({
@@ -58,6 +66,8 @@ export function parsePlan(argv: readonly string[]): Plan {
       profile: { type: 'boolean', default: false },
       'gateway-node-options': { type: 'string' },
       'mongodb-uri': { type: 'string' },
+      'gmail-fetch': { type: 'string' },
+      'batch-overhead-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -72,6 +82,14 @@ export function parsePlan(argv: readonly string[]): Plan {
   if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}\n${USAGE}`);
   const concurrency = positiveNumber(values.concurrency, 16, 'concurrency');
   const sigma = positiveNumber(values.sigma, 0.25, 'sigma');
+  const gmailFetch = (values['gmail-fetch'] ?? DEFAULT_GMAIL_FETCH_MODE) as GmailFetchMode;
+  if (!GMAIL_FETCH_MODES.includes(gmailFetch)) {
+    throw new Error(`--gmail-fetch must be one of ${GMAIL_FETCH_MODES.join(', ')}\n${USAGE}`);
+  }
+  const batchOverheadMs =
+    values['batch-overhead-ms'] === '0'
+      ? 0
+      : positiveNumber(values['batch-overhead-ms'], 10, 'batch-overhead-ms');
   return {
     quick,
     parts: new Set(parts as Part[]),
@@ -79,6 +97,7 @@ export function parsePlan(argv: readonly string[]): Plan {
     profile: values.profile === true,
     gatewayNodeOptions: values['gateway-node-options']?.split(/\s+/).filter((o) => o !== '') ?? [],
     mongodbUri: values['mongodb-uri'] ?? null,
+    gmailFetch,
     latency: {
       listMedianMs: 120,
       getMedianMs: 100,
@@ -87,6 +106,7 @@ export function parsePlan(argv: readonly string[]): Plan {
       pairs: quick ? 8 : 60,
       naiveMinSamples: quick ? 2 : 15,
       naiveMaxSamples: quick ? 4 : 40,
+      batchOverheadMs,
     },
     messageView: quick ? { warmupPairs: 2, pairs: 10 } : { warmupPairs: 5, pairs: 60 },
     tail: quick ? { warmupMs: 500, rounds: 1, roundMs: 2000 } : { warmupMs: 2000, rounds: 3, roundMs: 4000 },

@@ -180,6 +180,7 @@ export function buildReport(plan: Plan, m: Measurements): Report {
     measurements: roundDeep(m),
     setup: {
       concurrency: plan.concurrency,
+      gmailFetch: plan.gmailFetch,
       gatewayNodeFlags: [...START_NODE_FLAGS, ...plan.gatewayNodeOptions],
       emulatorLatency: {
         'messages.list': {
@@ -192,6 +193,7 @@ export function buildReport(plan: Plan, m: Measurements): Report {
           medianMs: plan.latency.getMedianMs,
           sigma: plan.latency.sigma,
         },
+        batch: { distribution: 'fixed', ms: plan.latency.batchOverheadMs },
       },
       throughput: plan.throughput,
       viewer: plan.viewer,

@@ -47,7 +47,8 @@ describe('message reads in batch mode', () => {
     expect(h.emulator.count('batch')).toBe(3);
     expect(h.emulator.count('messages.get', (r) => r.status === 429)).toBe(0);
     expect(h.emulator.quotaSpent(user.viewer.id)).toBe(5 + 10 * 5);
-    expect(response.body.extensions?.gmailQuota).toMatchObject({ spentUnits: 5 + 10 * 5 });
+    const { extensions } = response.body as { extensions?: { gmailQuota?: { spentUnits: number } } };
+    expect(extensions?.gmailQuota).toMatchObject({ spentUnits: 5 + 10 * 5 });
   });
 
   it('fails only the field of a message whose get failed, and retries a transient failure in a later batch', async () => {
