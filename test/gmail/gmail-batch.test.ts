@@ -18,7 +18,7 @@ describe('message reads in batch mode', () => {
   beforeAll(async () => {
     // No metadata cache: every page reads each of its messages from Gmail.
     h = await Harness.start({
-      env: { GMAIL_FETCH_MODE: 'batch', GMAIL_USER_CONCURRENCY: '4' },
+      env: { GMAIL_FETCH_MODE: 'batch', GMAIL_USER_CONCURRENCY: '4', GOOGLE_TIMEOUT_MS: '1000' },
       emulator: { maxConcurrentPerUser: 4 },
       metadataCacheMB: 0,
     });
@@ -88,6 +88,15 @@ describe('message reads in batch mode', () => {
 
     expect(response.body.errors).toBeUndefined();
     expect(h.emulator.count('batch', (r) => r.status === 503)).toBe(1);
+    expect(h.emulator.count('messages.get', (r) => r.status === 200)).toBe(3);
+  });
+
+  it('gives up on a stalled batch after GOOGLE_TIMEOUT_MS and sends its gets again', async () => {
+    h.emulator.injectFault('batch', { ...GOOGLE_FAULTS.stall });
+    const response = await h.graphql<Page>(PAGE, { first: 3 }, { token: user.token });
+
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.messages.edges.every((e) => typeof e.node.subject === 'string')).toBe(true);
     expect(h.emulator.count('messages.get', (r) => r.status === 200)).toBe(3);
   });
 });
