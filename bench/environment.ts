@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { GmailFetchMode } from '../src/gmail/gmail-batch';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Credentials } from 'google-auth-library';
@@ -113,7 +114,9 @@ export class BenchEnvironment {
   }
 
   /** A new gateway process (empty caches) on the run's database and key. */
-  async startGateway(): Promise<{ process: ChildProcessHandle<GatewayProcessApi>; url: string }> {
+  async startGateway(
+    gmailFetch: GmailFetchMode = this.plan.gmailFetch,
+  ): Promise<{ process: ChildProcessHandle<GatewayProcessApi>; url: string }> {
     if (this.plan.profile) mkdirSync(PROFILE_DIR, { recursive: true });
     const child = this.track(
       ChildProcessHandle.start<GatewayProcessApi>('gateway-process', {
@@ -133,6 +136,7 @@ export class BenchEnvironment {
       dbName: this.dbName,
       encryptionKeys: this.encryptionKeys,
       userConcurrency: this.plan.gatewayUserConcurrency,
+      gmailFetch,
     });
     return { process: child, url };
   }

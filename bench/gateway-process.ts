@@ -25,6 +25,8 @@ export type GatewayProcessApi = {
     readonly encryptionKeys: string;
     /** GMAIL_USER_CONCURRENCY; null keeps the default. */
     readonly userConcurrency: number | null;
+    /** GMAIL_FETCH_MODE. */
+    readonly gmailFetch: string;
   }): Promise<{ readonly url: string }>;
   /** Drops the user's pooled OAuth client, so that the next request builds one from the stored credential. */
   forgetClient(params: { readonly userId: string }): Promise<null>;
@@ -40,7 +42,7 @@ export type GatewayProcessApi = {
 let gateway: Gateway | undefined;
 
 serveParentCalls<GatewayProcessApi>({
-  async start({ google, mongodbUri, dbName, encryptionKeys, userConcurrency }) {
+  async start({ google, mongodbUri, dbName, encryptionKeys, userConcurrency, gmailFetch }) {
     const config = loadConfig({
       NODE_ENV: 'production',
       // The emulator is plain http on loopback.
@@ -58,6 +60,7 @@ serveParentCalls<GatewayProcessApi>({
       // reservation and settlement still run on every request (their cost is measured); only the limit is high.
       GMAIL_USER_QUOTA_PER_MINUTE: '10000000',
       ...(userConcurrency === null ? {} : { GMAIL_USER_CONCURRENCY: String(userConcurrency) }),
+      GMAIL_FETCH_MODE: gmailFetch,
     });
     const runtime = resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] });
     const mongoClient = await connectMongoDB(runtime.mongodbUri, 'gmail-graphql-gateway-bench');

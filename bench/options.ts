@@ -1,7 +1,11 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_GMAIL_FETCH_MODE, GMAIL_FETCH_MODES, type GmailFetchMode } from '../src/gmail/gmail-batch';
 
+/** The parts of a full run. */
 export const PARTS = ['latency', 'message', 'throughput', 'viewer', 'storm', 'memory'] as const;
-export type Part = (typeof PARTS)[number];
+/** Parts that run only when named with --only: `fetch` compares GMAIL_FETCH_MODE parallel and batch. */
+const OPTIONAL_PARTS = ['fetch'] as const;
+export type Part = (typeof PARTS)[number] | (typeof OPTIONAL_PARTS)[number];
 
 /** How long and how hard each part runs; `--quick` keeps the run well under a minute for CI. */
 export interface Plan {
@@ -20,6 +24,8 @@ export interface Plan {
   readonly gatewayUserConcurrency: number | null;
   /** A real MongoDB instead of dev/mongo-server (a fresh database, dropped at the end). */
   readonly mongodbUri: string | null;
+  /** The gateway's GMAIL_FETCH_MODE: message gets one HTTP call each, or in Gmail batch calls. */
+  readonly gmailFetch: GmailFetchMode;
   readonly latency: {
     readonly listMedianMs: number;
     readonly getMedianMs: number;
@@ -28,6 +34,11 @@ export interface Plan {
     readonly pairs: number;
     readonly naiveMinSamples: number;
     readonly naiveMaxSamples: number;
+    /**
+     * The emulator's batch overhead (endpoint `batch`, fixed) on top of the slowest inner get, while the phases
+     * with Gmail-like latency run. Real Gmail's batch latency is unknown: this is a guess, printed with the figures.
+     */
+    readonly batchOverheadMs: number;
   };
   /** messageViewVsDirect: pairs of one message opened through the gateway and directly, each message once. */
   readonly messageView: { readonly warmupPairs: number; readonly pairs: number };
@@ -48,9 +59,9 @@ export interface Plan {
   readonly timeLimitMs: number;
 }
 
-const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,message,throughput,viewer,storm,memory]
+const USAGE = `usage: node dist/bench/run.js [--quick] [--only latency,message,throughput,viewer,storm,memory,fetch]
        [--concurrency N] [--sigma S] [--profile] [--gateway-node-options "--max-semi-space-size=16"]
-       [--gateway-user-concurrency N]
+       [--gateway-user-concurrency N] [--gmail-fetch parallel|batch] [--batch-overhead-ms 10]
        [--mongodb-uri mongodb://127.0.0.1:27017]`;
 
 export function parsePlan(argv: readonly string[]): Plan {
@@ -65,6 +76,8 @@ export function parsePlan(argv: readonly string[]): Plan {
       'gateway-node-options': { type: 'string' },
       'gateway-user-concurrency': { type: 'string' },
       'mongodb-uri': { type: 'string' },
+      'gmail-fetch': { type: 'string' },
+      'batch-overhead-ms': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -75,10 +88,18 @@ export function parsePlan(argv: readonly string[]): Plan {
   }
   const quick = values.quick === true;
   const parts = values.only === undefined ? [...PARTS] : values.only.split(',').map((p) => p.trim());
-  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  const unknown = parts.filter((p) => ![...PARTS, ...OPTIONAL_PARTS].includes(p as Part));
   if (unknown.length > 0) throw new Error(`unknown part(s) ${unknown.join(', ')}\n${USAGE}`);
   const concurrency = positiveNumber(values.concurrency, 16, 'concurrency');
   const sigma = positiveNumber(values.sigma, 0.25, 'sigma');
+  const gmailFetch = (values['gmail-fetch'] ?? DEFAULT_GMAIL_FETCH_MODE) as GmailFetchMode;
+  if (!GMAIL_FETCH_MODES.includes(gmailFetch)) {
+    throw new Error(`--gmail-fetch must be one of ${GMAIL_FETCH_MODES.join(', ')}\n${USAGE}`);
+  }
+  const batchOverheadMs =
+    values['batch-overhead-ms'] === '0'
+      ? 0
+      : positiveNumber(values['batch-overhead-ms'], 10, 'batch-overhead-ms');
   return {
     quick,
     parts: new Set(parts as Part[]),
@@ -90,6 +111,7 @@ export function parsePlan(argv: readonly string[]): Plan {
         ? null
         : positiveNumber(values['gateway-user-concurrency'], 10, 'gateway-user-concurrency'),
     mongodbUri: values['mongodb-uri'] ?? null,
+    gmailFetch,
     latency: {
       listMedianMs: 120,
       getMedianMs: 100,
@@ -98,6 +120,7 @@ export function parsePlan(argv: readonly string[]): Plan {
       pairs: quick ? 8 : 60,
       naiveMinSamples: quick ? 2 : 15,
       naiveMaxSamples: quick ? 4 : 40,
+      batchOverheadMs,
     },
     messageView: quick ? { warmupPairs: 2, pairs: 10 } : { warmupPairs: 5, pairs: 60 },
     tail: quick ? { warmupMs: 500, rounds: 1, roundMs: 2000 } : { warmupMs: 2000, rounds: 3, roundMs: 4000 },

@@ -1,3 +1,4 @@
+import type { FetchModesResult } from './phases/fetch-modes';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -41,6 +42,7 @@ export interface Measurements {
   viewer?: ViewerResult;
   refreshStorm?: RefreshStormResult;
   memory?: MemoryResult;
+  fetchModes?: FetchModesResult;
 }
 
 interface Row {
@@ -147,6 +149,21 @@ export function buildReport(plan: Plan, m: Measurements): Report {
       pass: true,
     });
   }
+  if (m.fetchModes) {
+    const { latency, throughput } = m.fetchModes;
+    rows.push({
+      figure: 'batchVsParallel page p50 latency',
+      value: (latency.batch.p50Ms / latency.parallel.p50Ms).toFixed(2),
+      target: 'reported (batch faster below 1)',
+      pass: true,
+    });
+    rows.push({
+      figure: 'batchVsParallel throughput',
+      value: (throughput.batch.requestsPerSecond / throughput.parallel.requestsPerSecond).toFixed(2),
+      target: 'reported (batch faster above 1)',
+      pass: true,
+    });
+  }
   const pass = rows.every((r) => r.pass);
   const json: Record<string, unknown> = {
     mode: plan.quick ? 'quick' : 'full',
@@ -180,6 +197,7 @@ export function buildReport(plan: Plan, m: Measurements): Report {
     measurements: roundDeep(m),
     setup: {
       concurrency: plan.concurrency,
+      gmailFetch: plan.gmailFetch,
       gatewayNodeFlags: [...START_NODE_FLAGS, ...plan.gatewayNodeOptions],
       gatewayUserConcurrency: plan.gatewayUserConcurrency,
       emulatorLatency: {
@@ -193,6 +211,7 @@ export function buildReport(plan: Plan, m: Measurements): Report {
           medianMs: plan.latency.getMedianMs,
           sigma: plan.latency.sigma,
         },
+        batch: { distribution: 'fixed', ms: plan.latency.batchOverheadMs },
       },
       throughput: plan.throughput,
       viewer: plan.viewer,
@@ -235,6 +254,15 @@ export function formatDetails(m: Measurements): string[] {
         .map(([name, value]) => `${name} ${value.toFixed(2)}`)
         .join(', ')}`,
     );
+  if (m.fetchModes) {
+    const { latency, throughput, batchCallsPerPage } = m.fetchModes;
+    lines.push(
+      `fetch modes, page p50 (p90): parallel ${ms(latency.parallel.p50Ms)} (${ms(latency.parallel.p90Ms)}), batch ${ms(latency.batch.p50Ms)} (${ms(latency.batch.p90Ms)}), n=${latency.batch.samples}`,
+      `fetch modes, uncached pages: parallel ${rate(throughput.parallel.requestsPerSecond)} (p50 ${ms(throughput.parallel.p50Ms)}), batch ${rate(throughput.batch.requestsPerSecond)} (p50 ${ms(throughput.batch.p50Ms)}), ${batchCallsPerPage.toFixed(2)} batch calls per page`,
+    );
+    cpu('parallel pages', throughput.parallel.cpuMsPerPage);
+    cpu('batch pages', throughput.batch.cpuMsPerPage);
+  }
   if (m.pageLatency) {
     const { gateway, direct, naive } = m.pageLatency;
     lines.push(

@@ -10,6 +10,7 @@ import { measureMessageView } from './phases/message-view';
 import { measurePageLatency } from './phases/page-latency';
 import { measurePageTail } from './phases/page-tail';
 import { measureRefreshStorm } from './phases/refresh-storm';
+import { measureFetchModes } from './phases/fetch-modes';
 import { measureThroughput } from './phases/throughput';
 import { measureViewer } from './phases/viewer';
 import { buildReport, formatDetails, formatTable, writeJson, type Measurements } from './report';
@@ -123,6 +124,23 @@ async function main(): Promise<number> {
         directCursors: new DirectCursors(directTokens.length),
         log,
       });
+    }
+    if (plan.parts.has('fetch')) {
+      log(
+        'GMAIL_FETCH_MODE side by side: a second gateway with batch, pages in alternating pairs and rounds',
+      );
+      const batch = await env.startGateway('batch');
+      const parallel = plan.gmailFetch === 'parallel' ? first : await env.startGateway('parallel');
+      m.fetchModes = await measureFetchModes({
+        plan,
+        standIns: env.standIns,
+        gateways: { parallel: parallel === first ? gateway : client(parallel.url), batch: client(batch.url) },
+        processes: { parallel: parallel.process, batch: batch.process, standIns: env.standIns },
+        uncached,
+        log,
+      });
+      await batch.process.stop();
+      if (parallel !== first) await parallel.process.stop();
     }
     if (plan.parts.has('viewer')) {
       log('viewer (session lookup) against a bare Apollo Server');

@@ -12,6 +12,7 @@ import { parseGoogleClient } from './config/google-client';
 import { checkGoogleEndpoints } from './config/google-endpoints';
 import { parseKeyring } from './config/keyring';
 import { parseLocalMode } from './config/local-mode';
+import { DEFAULT_GMAIL_FETCH_MODE, GMAIL_FETCH_MODES, type GmailFetchMode } from './gmail/gmail-batch';
 
 export { ConfigError } from './config/config-error';
 export { DEFAULT_SCOPES, GMAIL_READONLY_SCOPE } from './config/default-scopes';
@@ -111,6 +112,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     },
     problems,
   );
+  const gmailFetchMode = (value('GMAIL_FETCH_MODE') ?? DEFAULT_GMAIL_FETCH_MODE) as GmailFetchMode;
+  if (!GMAIL_FETCH_MODES.includes(gmailFetchMode)) {
+    problems.push(`GMAIL_FETCH_MODE must be one of ${GMAIL_FETCH_MODES.join(', ')}`);
+  }
   const metricsRaw = value('METRICS_ENABLED');
   checkBoolean('METRICS_ENABLED', metricsRaw, problems);
   const metricsEnabled = metricsRaw === undefined ? !production : metricsRaw === 'true';
@@ -137,6 +142,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     gmailUserQuotaPerMinute: integer('GMAIL_USER_QUOTA_PER_MINUTE', 6000, 1, 10_000_000),
     gmailQuotaCosts: parseQuotaCosts(value('GMAIL_QUOTA_COSTS'), problems),
     gmailUserConcurrency: integer('GMAIL_USER_CONCURRENCY', 10, 1, 1000),
+    gmailFetchMode,
     googleTimeoutMs: integer('GOOGLE_TIMEOUT_MS', 10_000, 100, 600_000),
     requestTimeoutMs: integer('REQUEST_TIMEOUT_MS', 20_000, 100, 600_000),
     metricsEnabled,

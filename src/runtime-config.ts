@@ -1,4 +1,5 @@
 import type { EncryptionKey, GatewayConfig, GoogleClientConfig, GoogleConfig } from './config';
+import type { GmailFetchMode } from './gmail/gmail-batch';
 import type { GmailQuotaCosts } from './quota/gmail-costs';
 
 /**
@@ -32,6 +33,8 @@ export interface RuntimeConfig {
   readonly gmailQuotaCosts: GmailQuotaCosts;
   /** Gmail calls one user may have in flight at once, per instance (GMAIL_USER_CONCURRENCY). */
   readonly gmailUserConcurrency: number;
+  /** How a request's message reads reach Gmail: one call each, or in batch calls (GMAIL_FETCH_MODE). */
+  readonly gmailFetchMode: GmailFetchMode;
   /** Timeout of one call to Google in ms (GOOGLE_TIMEOUT_MS). */
   readonly googleTimeoutMs: number;
   /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS). */
@@ -76,6 +79,7 @@ export function resolveRuntimeConfig(config: GatewayConfig, local: LocalFill = {
     gmailUserQuotaPerMinute: config.gmailUserQuotaPerMinute,
     gmailQuotaCosts: config.gmailQuotaCosts,
     gmailUserConcurrency: config.gmailUserConcurrency,
+    gmailFetchMode: config.gmailFetchMode,
     googleTimeoutMs: config.googleTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     metrics: { enabled: config.metricsEnabled, token: config.metricsToken },

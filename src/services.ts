@@ -131,6 +131,7 @@ export async function createServices(deps: ServiceDeps): Promise<Services> {
     clock: { now: () => clock.now().getTime(), sleep: (ms, signal) => clock.sleep(ms, signal) },
     concurrency: new UserConcurrency(config.gmailUserConcurrency),
     googleTimeoutMs: config.googleTimeoutMs,
+    fetchMode: config.gmailFetchMode,
     metadataCacheBytes: config.metadataCacheMB * 2 ** 20,
     labelFreshnessMs: tuning.labelFreshnessMs,
     now: () => clock.now().getTime(),

@@ -168,6 +168,14 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain(badKey.slice(3));
   });
 
+  it('reads message gets one call each by default, in Gmail batch calls with GMAIL_FETCH_MODE=batch', () => {
+    expect(loadConfig({}).gmailFetchMode).toBe('parallel');
+    expect(loadConfig({ GMAIL_FETCH_MODE: 'batch' }).gmailFetchMode).toBe('batch');
+    expect(problemsOf({ GMAIL_FETCH_MODE: 'serial' })).toEqual([
+      'GMAIL_FETCH_MODE must be one of parallel, batch',
+    ]);
+  });
+
   it('reads the per-user concurrency and the deadlines, and refuses values that cannot work', () => {
     expect(
       loadConfig({ GMAIL_USER_CONCURRENCY: '3', GOOGLE_TIMEOUT_MS: '2500', REQUEST_TIMEOUT_MS: '5000' }),

@@ -47,6 +47,10 @@ export async function measurePageLatency(options: {
     endpoint: 'messages.get',
     latency: { distribution: 'lognormal', medianMs: getMedianMs, sigma },
   });
+  await standIns.call('setLatency', {
+    endpoint: 'batch',
+    latency: { distribution: 'fixed', ms: plan.latency.batchOverheadMs },
+  });
   try {
     const directWalk = pageWalk(options.direct, fetchPageParallel);
     const naiveWalk = pageWalk(options.naive, fetchPageSequential);

@@ -45,6 +45,10 @@ export async function measurePageTail(options: {
     endpoint: 'messages.get',
     latency: { distribution: 'lognormal', medianMs: getMedianMs, sigma },
   });
+  await standIns.call('setLatency', {
+    endpoint: 'batch',
+    latency: { distribution: 'fixed', ms: plan.latency.batchOverheadMs },
+  });
   try {
     const operations: Record<Kind, (worker: number) => Promise<void>> = {
       gateway: (worker) => uncached.next(gateway, worker),

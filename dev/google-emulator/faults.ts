@@ -88,9 +88,12 @@ export class FaultInjector {
     this.latencies.clear();
   }
 
-  /** Waits the endpoint's latency (its own, else the '*' one); rejects with an AbortError when `signal` fires. */
+  /**
+   * Waits the endpoint's latency (its own, else the '*' one; `batch` has only its own, being an overhead on top
+   * of its inner calls'); rejects with an AbortError when `signal` fires.
+   */
   async delay(endpoint: EndpointName, signal: AbortSignal): Promise<void> {
-    const spec = this.latencies.get(endpoint) ?? this.latencies.get('*');
+    const spec = this.latencies.get(endpoint) ?? (endpoint === 'batch' ? undefined : this.latencies.get('*'));
     if (!spec) return;
     const ms = this.sample(spec);
     if (ms > 0) await sleep(ms, undefined, { signal });
@@ -174,6 +177,7 @@ export function faultReply(endpoint: EndpointName, fault: FaultSpec, projectNumb
     case 'tokeninfo':
       return oauthFault(fault.status, fault.reason, headers, fault.message);
     case 'userinfo':
+    case 'batch':
     case 'messages.list':
     case 'messages.get':
     case 'messages.attachments.get':

@@ -1,11 +1,25 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import {
+  batchAnswer,
+  MAX_BATCH_PARTS,
+  parseBatchRequest,
+  tooManyParts,
+  type BatchAnswerPart,
+  type BatchRequestPart,
+} from './batch';
 import { DECISION_PATH, ConsentEndpoint } from './consent';
 import { CONTROL_PREFIX, handleAvatar, handleControl } from './control';
 import { FaultInjector, faultReply, stall } from './faults';
 import { GmailEndpoints } from './gmail';
-import { apiError, DEFAULT_PROJECT_NUMBER, notFound, tooManyConcurrentRequests } from './google-errors';
+import {
+  apiError,
+  DEFAULT_PROJECT_NUMBER,
+  invalidArgument,
+  notFound,
+  tooManyConcurrentRequests,
+} from './google-errors';
 import { renderCallbackEcho } from './home-page';
 import { bearerToken, BodyTooLargeError, json, readBody, type Reply } from './http';
 import { InFlightCounter } from './in-flight';
@@ -64,6 +78,7 @@ const THREAD_PATH = /^\/gmail\/v1\/users\/([^/]+)\/threads\/([^/]+)$/;
 const LABELS_PATH = /^\/gmail\/v1\/users\/([^/]+)\/labels$/;
 const LABEL_PATH = /^\/gmail\/v1\/users\/([^/]+)\/labels\/([^/]+)$/;
 const GMAIL_ENDPOINTS: ReadonlySet<string> = new Set(GMAIL_METHODS);
+const BATCH_PATHS: ReadonlySet<string> = new Set(['/batch/gmail/v1', '/batch']);
 
 /** One emulator: an HTTP server plus the state of its OAuth server and mailboxes. Lives until stop(). */
 class HttpGoogleEmulator implements GoogleEmulator {
@@ -400,6 +415,7 @@ class HttpGoogleEmulator implements GoogleEmulator {
   private async answer(route: Route, ctx: RequestContext, signal: AbortSignal): Promise<Reply> {
     const endpoint = route.endpoint;
     if (endpoint === 'control' || endpoint === 'other') return route.handle(ctx);
+    if (endpoint === 'batch') return this.answerBatch(ctx, signal);
     const userId = GMAIL_ENDPOINTS.has(endpoint) ? this.callerOf(ctx) : undefined;
     if (userId !== undefined) ctx.meta.userId = userId;
     const slot = userId !== undefined ? this.load.enter(userId) : undefined;
@@ -413,6 +429,69 @@ class HttpGoogleEmulator implements GoogleEmulator {
     } finally {
       slot?.leave();
     }
+  }
+
+  /**
+   * Gmail's HTTP batch: every inner call goes through {@link answer} like a call of its own (quota, a
+   * concurrency slot, its method's latency and faults, the same handler), all at once; the batch answers once
+   * the slowest is done, plus the `batch` endpoint's own latency (none unless set). A fault armed on `batch`
+   * fails the whole request instead. The batch's Authorization applies to every inner call without its own.
+   */
+  private async answerBatch(ctx: RequestContext, signal: AbortSignal): Promise<Reply> {
+    const caller = this.callerOf(ctx);
+    if (caller !== undefined) ctx.meta.userId = caller;
+    const fault = this.faults.take('batch', undefined);
+    if (fault) {
+      await this.faults.delay('batch', signal);
+      await stall(fault, signal);
+      return faultReply('batch', fault, this.projectNumber);
+    }
+    const parsed = parseBatchRequest(ctx.req.headers['content-type'], ctx.body);
+    if ('reply' in parsed) return parsed.reply;
+    if (parsed.parts.length > MAX_BATCH_PARTS) return tooManyParts(parsed.parts.length);
+    const answers = await Promise.all(parsed.parts.map((part) => this.answerPart(part, ctx, signal)));
+    await this.faults.delay('batch', signal);
+    return batchAnswer(answers);
+  }
+
+  /** One inner call of a batch, logged as its own method with `inBatch`. Only Gmail's methods are served. */
+  private async answerPart(
+    part: BatchRequestPart,
+    batch: RequestContext,
+    signal: AbortSignal,
+  ): Promise<BatchAnswerPart> {
+    const started = performance.now();
+    const at = this.now();
+    const url = URL.canParse(part.target, this.baseUrl) ? new URL(part.target, this.baseUrl) : undefined;
+    const route = url ? this.route(part.method, url.pathname) : undefined;
+    const gmail = route !== undefined && GMAIL_ENDPOINTS.has(route.endpoint) ? route : undefined;
+    const meta: RequestContext['meta'] = gmail?.messageId !== undefined ? { messageId: gmail.messageId } : {};
+    const authorization = part.headers.authorization ?? batch.req.headers.authorization;
+    let reply: Reply;
+    if (url === undefined) reply = invalidArgument('Invalid request target');
+    else if (gmail === undefined) reply = notFound();
+    else {
+      const ctx: RequestContext = {
+        req: { method: part.method, headers: authorization === undefined ? {} : { authorization } },
+        url,
+        query: url.searchParams,
+        body: '',
+        meta,
+      };
+      reply = await this.answer(gmail, ctx, signal);
+    }
+    this.log.record({
+      endpoint: gmail?.endpoint ?? 'other',
+      method: part.method,
+      path: url?.pathname ?? part.target,
+      query: url ? loggableQuery(url.searchParams) : {},
+      status: reply.status,
+      ...meta,
+      inBatch: true,
+      at,
+      durationMs: performance.now() - started,
+    });
+    return { contentId: part.contentId, reply };
   }
 
   /** The user a live access token belongs to, without answering anything yet. */
@@ -496,6 +575,8 @@ class HttpGoogleEmulator implements GoogleEmulator {
           ),
         );
     }
+    // Answered by answerBatch, which needs the inner calls' own routes.
+    if (method === 'POST' && BATCH_PATHS.has(path)) return { endpoint: 'batch', handle: () => notFound() };
     if (method === 'GET' && path.startsWith('/avatar/')) return other((ctx) => handleAvatar(this, ctx));
     if (method === 'GET' && gmailList) {
       const userId = decodeSegment(gmailList[1]!);

@@ -84,13 +84,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The bearer token of an `Authorization` header, else of an `access_token` query parameter (Google takes both). */
-export function bearerToken(req: IncomingMessage, query: URLSearchParams): string | null {
+export function bearerToken(req: Pick<IncomingMessage, 'headers'>, query: URLSearchParams): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   return match?.[1] ?? query.get('access_token');
 }
 
 /** client_id and client_secret from `Authorization: Basic` (each part form-urlencoded, RFC 6749 2.3.1). */
-export function basicCredentials(req: IncomingMessage): { id: string; secret: string } | null {
+export function basicCredentials(
+  req: Pick<IncomingMessage, 'headers'>,
+): { id: string; secret: string } | null {
   const match = /^Basic\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
   if (!match) return null;
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');

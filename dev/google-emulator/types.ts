@@ -15,8 +15,21 @@ export const GMAIL_METHODS = [
 ] as const;
 export type GmailMethod = (typeof GMAIL_METHODS)[number];
 
-/** The Google endpoints the emulator serves; faults, latency and the request log are keyed by these. */
-export const ENDPOINT_NAMES = ['auth', 'token', 'revoke', 'userinfo', 'tokeninfo', ...GMAIL_METHODS] as const;
+/**
+ * The Google endpoints the emulator serves; faults, latency and the request log are keyed by these. `batch` is
+ * Gmail's HTTP batch endpoint itself (`POST /batch/gmail/v1`): its latency is the batch's own overhead, added
+ * after the slowest inner call (the `'*'` latency does not apply to it), and its faults fail the whole batch;
+ * the inner calls are logged, charged, limited, delayed and faulted under their own method names.
+ */
+export const ENDPOINT_NAMES = [
+  'auth',
+  'token',
+  'revoke',
+  'userinfo',
+  'tokeninfo',
+  'batch',
+  ...GMAIL_METHODS,
+] as const;
 export type EndpointName = (typeof ENDPOINT_NAMES)[number];
 
 /** An OAuth client as registered in the Google Cloud console (type "Web application"). */
@@ -231,6 +244,8 @@ export interface RecordedRequest {
   clientId?: string;
   grantType?: string;
   messageId?: string;
+  /** A call sent inside a batch request (the batch itself is logged as endpoint `batch`). */
+  inBatch?: true;
   /** When the request arrived, by the emulator's clock (ms). */
   at: number;
   durationMs: number;

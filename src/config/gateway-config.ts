@@ -1,6 +1,7 @@
 // The shape of the configuration loadConfig (src/config.ts) produces: parsed, validated and frozen once per
 // process. Types only; nothing here reads the environment.
 
+import type { GmailFetchMode } from '../gmail/gmail-batch';
 import type { GmailQuotaCosts } from '../quota/gmail-costs';
 
 export interface EncryptionKey {
@@ -61,6 +62,11 @@ export interface GatewayConfig {
   readonly gmailQuotaCosts: GmailQuotaCosts;
   /** Gmail calls one user may have in flight at once, per instance (GMAIL_USER_CONCURRENCY), e.g. 10. */
   readonly gmailUserConcurrency: number;
+  /**
+   * How a request's message reads reach Gmail (GMAIL_FETCH_MODE): 'parallel', one HTTP call per message, or
+   * 'batch', Gmail's HTTP batch endpoint (up to 50 calls each, never more in flight than the concurrency limit).
+   */
+  readonly gmailFetchMode: GmailFetchMode;
   /** Timeout of one call to Google, connect and answer, in ms (GOOGLE_TIMEOUT_MS), e.g. 10000. */
   readonly googleTimeoutMs: number;
   /** Deadline of one GraphQL request in ms (REQUEST_TIMEOUT_MS), e.g. 20000; its Gmail calls are aborted then. */

@@ -28,6 +28,7 @@ import {
   type ThreadRef,
 } from './gmail-reads';
 import { CallSignals, listParams, orNullWhenNotFound, type CallOptions } from './gmail-call';
+import { GmailBatch, type GmailFetchMode } from './gmail-batch';
 import type { CursorScope } from './message-cursor';
 import type { MessageFetch } from './message-fetch';
 import type { ListCall } from './page-position';
@@ -63,6 +64,8 @@ export interface GmailClientOptions {
   readonly signal?: AbortSignal;
   /** Counts every HTTP call to Gmail by method and status. */
   readonly metrics: Pick<Metrics, 'gmailCall'>;
+  /** 'batch': message gets leave in Gmail's HTTP batch calls (GMAIL_FETCH_MODE); default 'parallel'. */
+  readonly fetchMode?: GmailFetchMode;
 }
 
 export class GmailClient {
@@ -70,6 +73,8 @@ export class GmailClient {
   private readonly errors: GoogleCall;
   /** The calls' timeouts and the request's abort, shared by every call of this client. */
   private readonly signals: CallSignals;
+  /** Set in batch mode: each get is still its own call() (charged, slotted, retried), sent in a batch. */
+  private readonly batch: GmailBatch | undefined;
 
   constructor(
     private readonly client: OAuth2Client,
@@ -87,6 +92,14 @@ export class GmailClient {
       operatorFaults: options.operatorFaults,
     };
     this.signals = new CallSignals(options.timeoutMs, options.signal);
+    this.batch =
+      options.fetchMode === 'batch'
+        ? new GmailBatch(client, {
+            apiRootUrl: options.apiRootUrl,
+            timeoutMs: options.timeoutMs,
+            ...(options.signal ? { signal: options.signal } : {}),
+          })
+        : undefined;
   }
 
   async list(scope: CursorScope, list: ListCall): Promise<ListedPage<MessageRef>> {
@@ -115,7 +128,12 @@ export class GmailClient {
   getMessage(id: string, fetch: MessageFetch): Promise<LoadedMessage | null> {
     return orNullWhenNotFound(async () => {
       const { data } = await this.call('messages.get', (options) =>
-        this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, options),
+        this.batch
+          ? this.batch.get<gmail_v1.Schema$Message>(
+              `/gmail/v1/users/me/messages/${encodeURIComponent(id)}`,
+              formatParams(fetch),
+            )
+          : this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, options),
       );
       return toLoadedMessage(data, fetch);
     });

@@ -18,6 +18,7 @@ import { GmailClient } from './gmail.client';
 import type { MessageCursorCodec } from './message-cursor';
 import { DEFAULT_LABEL_CACHE_TTL_MS, LabelCache } from './label-cache';
 import { MetadataCache } from './metadata-cache';
+import type { GmailFetchMode } from './gmail-batch';
 import type { UserConcurrency } from './user-concurrency';
 import { UserMailbox } from './user-mailbox';
 
@@ -55,6 +56,8 @@ export interface MailboxServiceDeps {
   readonly concurrency: UserConcurrency;
   /** Timeout of one call to Gmail, e.g. 10000 (GOOGLE_TIMEOUT_MS). */
   readonly googleTimeoutMs: number;
+  /** How message reads reach Gmail (GMAIL_FETCH_MODE); default 'parallel'. */
+  readonly fetchMode?: GmailFetchMode;
   /** Memory budget of the metadata cache in bytes, e.g. 64 MiB; 0 keeps nothing (see MetadataCache). */
   readonly metadataCacheBytes: number;
   /** How long cached labelIds are trusted (see MetadataCache). */
@@ -106,6 +109,7 @@ export class MailboxService {
       userId: credential.userId,
       concurrency: this.deps.concurrency,
       timeoutMs: this.deps.googleTimeoutMs,
+      ...(this.deps.fetchMode ? { fetchMode: this.deps.fetchMode } : {}),
       ...(signal ? { signal } : {}),
       metrics: this.deps.metrics,
     });
