@@ -27,6 +27,7 @@ import {
   type MessageRef,
   type ThreadRef,
 } from './gmail-reads';
+import { withCallDeadline, type GmailCallOptions } from './call-deadline';
 import { listParams, orNullWhenNotFound, untilAborted } from './gmail-call';
 import type { CursorScope } from './message-cursor';
 import type { MessageFetch } from './message-fetch';
@@ -68,8 +69,6 @@ export interface GmailClientOptions {
 export class GmailClient {
   private readonly gmail: gmail_v1.Gmail;
   private readonly errors: GoogleCall;
-  /** googleapis options of every Gmail call: gaxios retries off (withRetries decides), a timeout, the signal. */
-  private readonly requestOptions: { retry: false; timeout: number; signal?: AbortSignal };
 
   constructor(
     private readonly client: OAuth2Client,
@@ -86,16 +85,11 @@ export class GmailClient {
       unexplainedIsUnavailable: false,
       operatorFaults: options.operatorFaults,
     };
-    this.requestOptions = {
-      retry: false,
-      timeout: options.timeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-    };
   }
 
   async list(scope: CursorScope, list: ListCall): Promise<ListedPage<MessageRef>> {
-    const { data } = await this.call('messages.list', () =>
-      this.gmail.users.messages.list({ userId: 'me', ...listParams(scope, list) }, this.requestOptions),
+    const { data } = await this.call('messages.list', (options) =>
+      this.gmail.users.messages.list({ userId: 'me', ...listParams(scope, list) }, options),
     );
     return {
       items: (data.messages ?? []).flatMap((m) => (m.id ? [{ id: m.id, threadId: m.threadId ?? m.id }] : [])),
@@ -105,8 +99,8 @@ export class GmailClient {
   }
 
   async listThreads(scope: CursorScope, list: ListCall): Promise<ListedPage<ThreadRef>> {
-    const { data } = await this.call('threads.list', () =>
-      this.gmail.users.threads.list({ userId: 'me', ...listParams(scope, list) }, this.requestOptions),
+    const { data } = await this.call('threads.list', (options) =>
+      this.gmail.users.threads.list({ userId: 'me', ...listParams(scope, list) }, options),
     );
     return {
       items: (data.threads ?? []).flatMap((t) => (t.id ? [{ id: t.id, snippet: t.snippet ?? null }] : [])),
@@ -118,8 +112,8 @@ export class GmailClient {
   /** One `messages.get` as `fetch` says; null when Gmail has no such message. */
   getMessage(id: string, fetch: MessageFetch): Promise<LoadedMessage | null> {
     return orNullWhenNotFound(async () => {
-      const { data } = await this.call('messages.get', () =>
-        this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, this.requestOptions),
+      const { data } = await this.call('messages.get', (options) =>
+        this.gmail.users.messages.get({ userId: 'me', id, ...formatParams(fetch) }, options),
       );
       return toLoadedMessage(data, fetch);
     });
@@ -128,8 +122,8 @@ export class GmailClient {
   /** One `threads.get`, its messages read as `fetch` says; null when Gmail has no such thread. */
   getThread(id: string, fetch: MessageFetch): Promise<LoadedThread | null> {
     return orNullWhenNotFound(async () => {
-      const { data } = await this.call('threads.get', () =>
-        this.gmail.users.threads.get({ userId: 'me', id, ...formatParams(fetch) }, this.requestOptions),
+      const { data } = await this.call('threads.get', (options) =>
+        this.gmail.users.threads.get({ userId: 'me', id, ...formatParams(fetch) }, options),
       );
       const messages = (data.messages ?? []).flatMap((m) => toLoadedMessage(m, fetch) ?? []);
       return {
@@ -141,8 +135,8 @@ export class GmailClient {
   }
 
   async listLabels(): Promise<GmailLabel[]> {
-    const { data } = await this.call('labels.list', () =>
-      this.gmail.users.labels.list({ userId: 'me' }, this.requestOptions),
+    const { data } = await this.call('labels.list', (options) =>
+      this.gmail.users.labels.list({ userId: 'me' }, options),
     );
     return (data.labels ?? []).flatMap((label) => toLabel(label) ?? []);
   }
@@ -150,8 +144,8 @@ export class GmailClient {
   /** A label's counts (`labels.get`); null when the label is gone. */
   getLabelCounts(id: string): Promise<LabelCounts | null> {
     return orNullWhenNotFound(async () => {
-      const { data } = await this.call('labels.get', () =>
-        this.gmail.users.labels.get({ userId: 'me', id }, this.requestOptions),
+      const { data } = await this.call('labels.get', (options) =>
+        this.gmail.users.labels.get({ userId: 'me', id }, options),
       );
       return toLabelCounts(data);
     });
@@ -163,11 +157,8 @@ export class GmailClient {
    */
   getAttachment(messageId: string, attachmentId: string): Promise<Buffer | null> {
     return orNullWhenNotFound(async () => {
-      const { data } = await this.call('messages.attachments.get', () =>
-        this.gmail.users.messages.attachments.get(
-          { userId: 'me', messageId, id: attachmentId },
-          this.requestOptions,
-        ),
+      const { data } = await this.call('messages.attachments.get', (options) =>
+        this.gmail.users.messages.attachments.get({ userId: 'me', messageId, id: attachmentId }, options),
       );
       return typeof data.data === 'string' ? Buffer.from(data.data, 'base64url') : null;
     });
@@ -179,7 +170,7 @@ export class GmailClient {
    * one of the user's concurrency slots; once the request's signal aborts (deadline or hang-up), the call
    * answers UPSTREAM_UNAVAILABLE at once, whatever it was waiting on.
    */
-  private async call<T>(method: GmailMethod, request: () => Promise<T>): Promise<T> {
+  private async call<T>(method: GmailMethod, request: (options: GmailCallOptions) => Promise<T>): Promise<T> {
     const { signal } = this.options;
     // Every attempt is charged to the budget before it starts, then waits for a concurrency slot.
     const attempt = () => this.options.meter.attempt(method, () => this.inFlight(request));
@@ -201,9 +192,14 @@ export class GmailClient {
     }
   }
 
-  /** One HTTP call to Gmail, holding one of the user's concurrency slots while it is out. */
-  private inFlight<T>(request: () => Promise<T>): Promise<T> {
-    return this.options.concurrency.run(this.options.userId, request, this.options.signal);
+  /** One HTTP call to Gmail under its own timeout, holding one of the user's concurrency slots while it is out. */
+  private inFlight<T>(request: (options: GmailCallOptions) => Promise<T>): Promise<T> {
+    const { timeoutMs, signal } = this.options;
+    return this.options.concurrency.run(
+      this.options.userId,
+      () => withCallDeadline(timeoutMs, signal, request),
+      signal,
+    );
   }
 
   /**
