@@ -37,9 +37,14 @@ export type GatewayProcessApi = {
   collectGarbage(
     params: Record<string, never>,
   ): Promise<{ readonly heapUsedMB: number; readonly rssMB: number }>;
+  /** The metadata cache's estimated size and its bound (METADATA_CACHE_MB), in bytes. */
+  metadataCache(
+    params: Record<string, never>,
+  ): Promise<{ readonly bytes: number; readonly maxBytes: number }>;
 };
 
 let gateway: Gateway | undefined;
+let metadataCacheMaxBytes = 0;
 
 serveParentCalls<GatewayProcessApi>({
   async start({ google, mongodbUri, dbName, encryptionKeys, userConcurrency, gmailFetch }) {
@@ -63,6 +68,7 @@ serveParentCalls<GatewayProcessApi>({
       GMAIL_FETCH_MODE: gmailFetch,
     });
     const runtime = resolveRuntimeConfig(config, { corsOrigins: ['http://127.0.0.1:5173'] });
+    metadataCacheMaxBytes = runtime.metadataCacheMB * 2 ** 20;
     const mongoClient = await connectMongoDB(runtime.mongodbUri, 'gmail-graphql-gateway-bench');
     const server = createServer();
     gateway = await createGateway({
@@ -86,5 +92,9 @@ serveParentCalls<GatewayProcessApi>({
     globalThis.gc();
     const memory = process.memoryUsage();
     return { heapUsedMB: memory.heapUsed / 2 ** 20, rssMB: memory.rss / 2 ** 20 };
+  },
+  async metadataCache() {
+    if (gateway === undefined) throw new Error('gateway not started');
+    return { bytes: gateway.services.mailbox.metadataCacheBytes, maxBytes: metadataCacheMaxBytes };
   },
 });

@@ -47,7 +47,15 @@ export interface Plan {
   readonly throughput: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
   readonly viewer: { readonly warmupMs: number; readonly rounds: number; readonly roundMs: number };
   readonly storm: { readonly requests: number; readonly tokenLatencyMs: number };
-  readonly memory: { readonly durationMs: number; readonly sampleEveryMs: number };
+  /**
+   * rssMB: `durationMs` of measured mixed load, after up to `fillLimitMs` of the same load that fills the metadata
+   * cache to its bound (0: no fill, the quick run's choice).
+   */
+  readonly memory: {
+    readonly durationMs: number;
+    readonly sampleEveryMs: number;
+    readonly fillLimitMs: number;
+  };
   readonly mailboxes: {
     /** Users whose mailboxes are walked for uncached pages, and how many messages each holds. */
     readonly uncachedUsers: number;
@@ -131,7 +139,7 @@ export function parsePlan(argv: readonly string[]): Plan {
       ? { warmupMs: 500, rounds: 1, roundMs: 1500 }
       : { warmupMs: 3000, rounds: 3, roundMs: 4000 },
     storm: { requests: 200, tokenLatencyMs: 200 },
-    memory: { durationMs: quick ? 10_000 : 60_000, sampleEveryMs: 1000 },
+    memory: { durationMs: quick ? 10_000 : 60_000, sampleEveryMs: 1000, fillLimitMs: quick ? 0 : 120_000 },
     mailboxes: quick
       ? { uncachedUsers: 32, messagesPerUser: 600, cachedUsers: 2, cachedPagesPerUser: 3 }
       : { uncachedUsers: 48, messagesPerUser: 2500, cachedUsers: 4, cachedPagesPerUser: 5 },

@@ -216,7 +216,7 @@ export function buildReport(plan: Plan, m: Measurements): Report {
       throughput: plan.throughput,
       viewer: plan.viewer,
       storm: plan.storm,
-      memory: { durationMs: plan.memory.durationMs },
+      memory: { durationMs: plan.memory.durationMs, fillLimitMs: plan.memory.fillLimitMs },
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown',
     },
@@ -321,10 +321,18 @@ export function formatDetails(m: Measurements): string[] {
   }
   if (m.memory) {
     const mem = m.memory;
+    if (mem.fill !== null) {
+      lines.push(
+        `memory: the metadata cache ${mem.fill.full ? 'reached its bound' : 'did NOT reach its bound'} after ` +
+          `${mem.fill.seconds.toFixed(0)} s of the same mixed load (${mem.fill.requests} requests), rss then ` +
+          `${mem.fill.rssMB.toFixed(0)} MiB; the measured load started there`,
+      );
+    }
     lines.push(
       `memory: rss ${mem.startMB.toFixed(0)} MiB at start, ${mem.endMB.toFixed(0)} MiB at the end (peak ` +
         `${mem.peakMB.toFixed(0)}); ${mem.requests} requests (${rate(mem.requestsPerSecond)}), metadata of ` +
-        `${mem.messagesFetched} messages fetched (the cache keeps what fits in METADATA_CACHE_MB, 16 MiB by default); after a full GC: live heap ` +
+        `${mem.messagesFetched} messages fetched (the cache keeps what fits in METADATA_CACHE_MB: ` +
+        `${mem.metadataCacheMB.toFixed(1)} of ${mem.metadataCacheMaxMB.toFixed(0)} MiB at the end); after a full GC: live heap ` +
         `${mem.liveHeapMBAfterGc.toFixed(0)} MiB, rss ${mem.rssMBAfterGc.toFixed(0)} MiB`,
     );
   }

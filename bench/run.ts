@@ -167,7 +167,10 @@ async function main(): Promise<number> {
     }
     if (plan.parts.has('memory')) {
       await first.process.stop();
-      log(`memory: a fresh gateway process under ${plan.memory.durationMs / 1000} s of mixed load`);
+      log(
+        `memory: a fresh gateway process under ${plan.memory.durationMs / 1000} s of mixed load` +
+          (plan.memory.fillLimitMs > 0 ? ', after the same load filled its metadata cache' : ''),
+      );
       const second = await env.startGateway();
       uncached.reset();
       m.memory = await measureMemory({

@@ -82,6 +82,11 @@ export class MailboxService {
     this.labels = new LabelCache({ ttlMs: DEFAULT_LABEL_CACHE_TTL_MS, maxUsers: 10_000, now: deps.now });
   }
 
+  /** What the metadata cache holds now, in estimated bytes (at most `metadataCacheBytes`). */
+  get metadataCacheBytes(): number {
+    return this.cache.bytes;
+  }
+
   /**
    * Checks the session's credential and returns the mailbox for this request. A credential marked
    * NEEDS_REAUTHORIZATION answers CREDENTIALS_REVOKED at once, without calling Google. Every Gmail call of the
