@@ -4,6 +4,7 @@ import type { HttpClient } from '../http-client';
 import type { ChildProcessHandle } from '../ipc';
 import { combine, interleavedRounds, runLoad } from '../load';
 import type { Plan } from '../options';
+import { withGmailLikeLatency } from './gmail-latency';
 import type { StandInsApi } from '../stand-ins-process';
 import { median, percentile } from '../stats';
 import type { UncachedPages } from '../workload';
@@ -45,21 +46,9 @@ export async function measureFetchModes(options: {
   const page = (mode: Mode, worker: number) =>
     uncached.next(gateways[mode], mode === 'batch' ? BATCH_WORKERS + worker : worker);
 
-  const { listMedianMs, getMedianMs, sigma, warmupPairs, pairs, batchOverheadMs } = plan.latency;
-  await standIns.call('setLatency', {
-    endpoint: 'messages.list',
-    latency: { distribution: 'lognormal', medianMs: listMedianMs, sigma },
-  });
-  await standIns.call('setLatency', {
-    endpoint: 'messages.get',
-    latency: { distribution: 'lognormal', medianMs: getMedianMs, sigma },
-  });
-  await standIns.call('setLatency', {
-    endpoint: 'batch',
-    latency: { distribution: 'fixed', ms: batchOverheadMs },
-  });
+  const { warmupPairs, pairs } = plan.latency;
   const samples: Record<Mode, number[]> = { parallel: [], batch: [] };
-  try {
+  await withGmailLikeLatency(standIns, plan.latency, async () => {
     for (let i = 0; i < warmupPairs; i++) for (const mode of MODES) await page(mode, 0);
     for (let i = 0; i < pairs; i++) {
       // Which mode goes first alternates too.
@@ -70,9 +59,7 @@ export async function measureFetchModes(options: {
       }
       if ((i + 1) % 20 === 0) log(`  ${i + 1}/${pairs} pairs`);
     }
-  } finally {
-    await standIns.call('clearFaults', {});
-  }
+  });
 
   const measure = async (mode: Mode, durationMs: number) => {
     const before = await standIns.call('requestTotals', { endpoints: ['batch'] });

@@ -4,6 +4,7 @@ import { fetchPageParallel, fetchPageSequential, type DirectPage } from '../goog
 import type { HttpClient } from '../http-client';
 import type { ChildProcessHandle } from '../ipc';
 import type { Plan } from '../options';
+import { withGmailLikeLatency } from './gmail-latency';
 import type { StandInsApi } from '../stand-ins-process';
 import { median, percentile } from '../stats';
 import type { UncachedPages } from '../workload';
@@ -37,21 +38,8 @@ export async function measurePageLatency(options: {
   readonly log: (line: string) => void;
 }): Promise<PageLatencyResult> {
   const { plan, standIns, gateway, uncached, log } = options;
-  const { listMedianMs, getMedianMs, sigma, warmupPairs, pairs, naiveMinSamples, naiveMaxSamples } =
-    plan.latency;
-  await standIns.call('setLatency', {
-    endpoint: 'messages.list',
-    latency: { distribution: 'lognormal', medianMs: listMedianMs, sigma },
-  });
-  await standIns.call('setLatency', {
-    endpoint: 'messages.get',
-    latency: { distribution: 'lognormal', medianMs: getMedianMs, sigma },
-  });
-  await standIns.call('setLatency', {
-    endpoint: 'batch',
-    latency: { distribution: 'fixed', ms: plan.latency.batchOverheadMs },
-  });
-  try {
+  const { warmupPairs, pairs, naiveMinSamples, naiveMaxSamples } = plan.latency;
+  return withGmailLikeLatency(standIns, plan.latency, async () => {
     const directWalk = pageWalk(options.direct, fetchPageParallel);
     const naiveWalk = pageWalk(options.naive, fetchPageSequential);
     const gatewayPage = () => uncached.next(gateway, 0);
@@ -91,9 +79,7 @@ export async function measurePageLatency(options: {
       direct: summary(samples.direct),
       naive: summary(samples.naive),
     };
-  } finally {
-    await standIns.call('clearFaults', {});
-  }
+  });
 }
 
 /** Walks one mailbox forward page by page, wrapping around at the end; nothing on this side caches. */

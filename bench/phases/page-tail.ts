@@ -2,6 +2,7 @@ import type { HttpClient } from '../http-client';
 import type { ChildProcessHandle } from '../ipc';
 import { combine, interleavedRounds, runLoad } from '../load';
 import type { Plan } from '../options';
+import { withGmailLikeLatency } from './gmail-latency';
 import type { StandInsApi } from '../stand-ins-process';
 import { median, percentile } from '../stats';
 import { directBaselinePage, type DirectCursors, type UncachedPages } from '../workload';
@@ -36,20 +37,7 @@ export async function measurePageTail(options: {
   readonly log: (line: string) => void;
 }): Promise<PageTailResult> {
   const { plan, standIns, gateway, direct, uncached, directCursors, log } = options;
-  const { listMedianMs, getMedianMs, sigma } = plan.latency;
-  await standIns.call('setLatency', {
-    endpoint: 'messages.list',
-    latency: { distribution: 'lognormal', medianMs: listMedianMs, sigma },
-  });
-  await standIns.call('setLatency', {
-    endpoint: 'messages.get',
-    latency: { distribution: 'lognormal', medianMs: getMedianMs, sigma },
-  });
-  await standIns.call('setLatency', {
-    endpoint: 'batch',
-    latency: { distribution: 'fixed', ms: plan.latency.batchOverheadMs },
-  });
-  try {
+  return withGmailLikeLatency(standIns, plan.latency, async () => {
     const operations: Record<Kind, (worker: number) => Promise<void>> = {
       gateway: (worker) => uncached.next(gateway, worker),
       direct: (worker) => directBaselinePage(direct, directCursors, worker),
@@ -76,7 +64,5 @@ export async function measurePageTail(options: {
       };
     };
     return { concurrency: plan.concurrency, gateway: summarize('gateway'), direct: summarize('direct') };
-  } finally {
-    await standIns.call('clearFaults', {});
-  }
+  });
 }
