@@ -29,6 +29,19 @@ async function tokenOf(emulator: GoogleEmulator, user: EmulatorUser): Promise<st
   return tokens.access_token!;
 }
 
+/** A started emulator, a fresh user of it signed in, and the first messages of the user's mailbox. */
+async function signedIn(options: GoogleEmulatorOptions = {}, mailboxSize?: number) {
+  const emulator = await emulatorWith(options);
+  const user = mailboxSize === undefined ? freshUser(emulator) : freshUser(emulator, mailboxSize);
+  const token = await tokenOf(emulator, user);
+  const firstIds = (count: number) =>
+    emulator
+      .messagesOf(user.email)
+      .slice(0, count)
+      .map((m) => m.id);
+  return { emulator, user, token, firstIds };
+}
+
 interface InnerRequest {
   readonly path: string;
   readonly contentId?: string;
@@ -100,9 +113,7 @@ const metadataPath = (id: string) =>
 
 describe('POST /batch/gmail/v1', () => {
   it('answers every inner get in its own application/http part, in the shape of the recorded real answer', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
+    const { emulator, user, token } = await signedIn();
     const [first, second] = emulator.messagesOf(user.email);
     const batch = await sendBatch(
       emulator,
@@ -134,9 +145,7 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('answers a message that does not exist with the recorded 404 part, and a part without Content-ID as response-', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
+    const { emulator, token } = await signedIn();
     const batch = await sendBatch(emulator, [{ path: metadataPath('ffffffffffffffff') }], `Bearer ${token}`);
     const [part] = readAnswer(batch.contentType, batch.text);
     expect(part).toEqual({
@@ -153,13 +162,8 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('charges and logs every inner call as its own messages.get, and the batch once as batch', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
-    const ids = emulator
-      .messagesOf(user.email)
-      .slice(0, 3)
-      .map((m) => m.id);
+    const { emulator, user, token, firstIds } = await signedIn();
+    const ids = firstIds(3);
     emulator.clearRequests();
     await sendBatch(
       emulator,
@@ -177,13 +181,8 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('runs the inner calls at once: each holds its own concurrency slot, and the ones over the limit get 429', async () => {
-    const emulator = await emulatorWith({ maxConcurrentPerUser: 2 });
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
-    const ids = emulator
-      .messagesOf(user.email)
-      .slice(0, 4)
-      .map((m) => m.id);
+    const { emulator, user, token, firstIds } = await signedIn({ maxConcurrentPerUser: 2 });
+    const ids = firstIds(4);
     const batch = await sendBatch(
       emulator,
       ids.map((id) => ({ path: metadataPath(id) })),
@@ -205,9 +204,7 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('answers when the slowest inner call is done: the batch lasts as long as each of its calls or longer', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
+    const { emulator, user, token } = await signedIn();
     emulator.setLatency('messages.get', { distribution: 'uniform', minMs: 5, maxMs: 40 });
     emulator.setLatency('batch', { distribution: 'fixed', ms: 5 });
     const ids = emulator
@@ -231,9 +228,7 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('serves faults armed for messages.get to the inner call they name only, and a batch fault to the whole request', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
+    const { emulator, user, token } = await signedIn();
     const [first, second] = emulator.messagesOf(user.email).map((m) => m.id);
     emulator.injectFault('messages.get', { ...GOOGLE_FAULTS.userRateLimitExceeded, messageId: second! });
     const batch = await sendBatch(
@@ -277,13 +272,8 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('refuses more than 100 calls with a 400, serving none of them; 100 are answered', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator, 120);
-    const token = await tokenOf(emulator, user);
-    const ids = emulator
-      .messagesOf(user.email)
-      .slice(0, 101)
-      .map((m) => m.id);
+    const { emulator, user, token, firstIds } = await signedIn({}, 120);
+    const ids = firstIds(101);
     const tooMany = await sendBatch(
       emulator,
       ids.map((id) => ({ path: metadataPath(id) })),
@@ -303,9 +293,7 @@ describe('POST /batch/gmail/v1', () => {
   });
 
   it('answers a body that is not multipart/mixed, and paths outside Gmail inside a batch, like Google', async () => {
-    const emulator = await emulatorWith();
-    const user = freshUser(emulator);
-    const token = await tokenOf(emulator, user);
+    const { emulator, token } = await signedIn();
     const plain = await fetch(`${emulator.url}/batch/gmail/v1`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
