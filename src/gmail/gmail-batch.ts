@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OAuth2Client } from 'google-auth-library';
 import { batchRequestBody, parseBatchAnswer, type BatchAnswerPart } from './batch-multipart';
+import type { CallSignals } from './gmail-call';
 
 // Gmail's HTTP batch endpoint (`POST /batch/gmail/v1`) for the gets of one request: googleapis has no batch
 // support, so the multipart request is written here and sent with the user's OAuth2Client (which adds the
@@ -22,10 +23,11 @@ const GOOGLE_ROOT_URL = 'https://gmail.googleapis.com/';
 export interface GmailBatchOptions {
   /** Root URL for Gmail, e.g. the emulator's; undefined means Google's. */
   readonly apiRootUrl: string | undefined;
-  /** Timeout of one batch call, connect and answer (GOOGLE_TIMEOUT_MS), e.g. 10000. */
-  readonly timeoutMs: number;
-  /** The request's deadline and hang-up: aborting it aborts the batch calls out. */
-  readonly signal?: AbortSignal;
+  /**
+   * The request's Gmail call signals (GmailClient's): each batch call runs under GOOGLE_TIMEOUT_MS and aborts
+   * with the request, as a call sent alone does.
+   */
+  readonly signals: CallSignals;
 }
 
 /**
@@ -106,19 +108,23 @@ export class GmailBatch {
     const ids = calls.map((_call, index) => `<call-${index}>`);
     let answers: BatchAnswerPart[];
     try {
-      const response = await this.client.request<string>({
-        url: this.url,
-        method: 'POST',
-        headers: { 'Content-Type': `multipart/mixed; boundary=${boundary}` },
-        data: batchRequestBody(
-          boundary,
-          calls.map((call, index) => ({ contentId: ids[index], target: call.target })),
-        ),
-        responseType: 'text',
-        retry: false,
-        timeout: this.options.timeoutMs,
-        ...(this.options.signal ? { signal: this.options.signal } : {}),
-      });
+      const data = batchRequestBody(
+        boundary,
+        calls.map((call, index) => ({ contentId: ids[index], target: call.target })),
+      );
+      const response = await this.options.signals.send((signal) =>
+        this.client.request<string>({
+          url: this.url,
+          method: 'POST',
+          headers: { 'Content-Type': `multipart/mixed; boundary=${boundary}` },
+          data,
+          responseType: 'text',
+          retry: false,
+          // The signal carries the timeout (see CallSignals); gaxios' own would add a timer and signals per call.
+          timeout: 0,
+          signal,
+        }),
+      );
       answers = parseBatchAnswer(headerOf(response.headers, 'content-type'), String(response.data));
     } catch (error) {
       const failure = batchFailure(error);

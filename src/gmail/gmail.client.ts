@@ -94,11 +94,7 @@ export class GmailClient {
     this.signals = new CallSignals(options.timeoutMs, options.signal);
     this.batch =
       options.fetchMode === 'batch'
-        ? new GmailBatch(client, {
-            apiRootUrl: options.apiRootUrl,
-            timeoutMs: options.timeoutMs,
-            ...(options.signal ? { signal: options.signal } : {}),
-          })
+        ? new GmailBatch(client, { apiRootUrl: options.apiRootUrl, signals: this.signals })
         : undefined;
   }
 
