@@ -18,14 +18,8 @@ export interface GmailQuotaRepository {
   ensureIndexes(): Promise<void>;
 
   /**
-   * Adds `units` to the user's window if the window's total stays within `limit`, in one atomic write; returns
-   * the window's units after it, or null (nothing written) when they would not fit.
-   */
-  reserve(userId: string, window: QuotaWindow, units: number, limit: number): Promise<number | null>;
-
-  /**
-   * {@link reserve}, refused while the user is blocked at `now` (a block wins over a full window), in one atomic
-   * write once the window's first reservation is done: the request path's only round trip to the budget. The
+   * Adds `units` to the user's window if the window's total stays within `limit` and no block holds at `now` (a
+   * block wins over a full window; a refused reservation keeps no units), in one atomic write once the window's first reservation is done: the request path's only round trip to the budget. The
    * first reservation of a window also reads the block and marks the window checked (three round trips once per
    * user and window), a refusal reads the block to say why, and a reservation that finds the user blocked gives
    * its units back, so a blocked user never keeps units.

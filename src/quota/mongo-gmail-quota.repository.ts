@@ -46,10 +46,6 @@ export class MongoGmailQuotaRepository implements GmailQuotaRepository {
     ]);
   }
 
-  async reserve(userId: string, window: QuotaWindow, units: number, limit: number): Promise<number | null> {
-    return (await this.addIfFits(userId, window, units, limit, null))?.unitsAfter ?? null;
-  }
-
   async reserveUnlessBlocked(
     userId: string,
     window: QuotaWindow,
@@ -76,7 +72,7 @@ export class MongoGmailQuotaRepository implements GmailQuotaRepository {
   }
 
   /**
-   * Adds `units` to the window if they fit (and, given `now`, unless the window carries a block past `now`).
+   * Adds `units` to the window if they fit, unless the window carries a block past `now`.
    * `blockChecked`: someone read the block document after the window document existed, so a block recorded
    * later is stamped on it; until then (a fresh window, whose first reservations may race) a block recorded
    * before the window existed may be missing from it, and the caller reads the block document.
@@ -86,13 +82,16 @@ export class MongoGmailQuotaRepository implements GmailQuotaRepository {
     window: QuotaWindow,
     units: number,
     limit: number,
-    now: Date | null,
+    now: Date,
   ): Promise<{ unitsAfter: number; blockChecked: boolean } | null> {
     // An upsert seeds `units` from $inc alone, so a cost above the limit would slip into a fresh window.
     if (units > limit) return null;
     const _id = windowId(userId, window);
-    const filter: Filter<QuotaDocument> = { _id, units: { $lte: limit - units } };
-    if (now !== null) filter.blockedUntil = { $not: { $gt: now } };
+    const filter: Filter<QuotaDocument> = {
+      _id,
+      units: { $lte: limit - units },
+      blockedUntil: { $not: { $gt: now } },
+    };
     // The filter only matches while the units fit (and no block holds); when the window exists but refuses, the
     // upsert tries to insert a second document with the same _id and fails with a duplicate key: "refused". Two
     // first reservations of a fresh window race the same way, so a duplicate key is tried once more, when the

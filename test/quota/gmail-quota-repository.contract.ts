@@ -22,6 +22,13 @@ export function gmailQuotaRepositoryContract(
     const raw = (id: string): Promise<Document | null> =>
       fixture.db.collection(fixture.collectionName).findOne({ _id: id as never });
 
+    /** A reservation of a user no block holds: the window's units after it, or null when refused as full. */
+    const reserve = async (userId: string, window: QuotaWindow, units: number, limit: number) => {
+      const result = await quota.reserveUnlessBlocked(userId, window, units, limit, new Date(window.startMs));
+      if (result.kind === 'blocked') throw new Error(`${userId} is blocked, which this test never arranged`);
+      return result.kind === 'reserved' ? result.unitsAfter : null;
+    };
+
     beforeEach(async () => {
       fixture = await setUp();
       quota = fixture.create();
@@ -38,40 +45,38 @@ export function gmailQuotaRepositoryContract(
     });
 
     it('reserves into a fresh window and stores the units under <userId>:<windowStartMs>', async () => {
-      expect(await quota.reserve('ada', WINDOW, 105, 500)).toBe(105);
+      expect(await reserve('ada', WINDOW, 105, 500)).toBe(105);
       const stored = await raw(`ada:${WINDOW.startMs}`);
       expect(stored).toMatchObject({ units: 105, userId: 'ada' });
       expect((stored?.['expiresAt'] as Date).getTime()).toBeGreaterThanOrEqual(WINDOW.endMs);
     });
 
     it('adds reservations up to the limit and refuses the one that would pass it, writing nothing', async () => {
-      expect(await quota.reserve('ada', WINDOW, 300, 500)).toBe(300);
-      expect(await quota.reserve('ada', WINDOW, 200, 500)).toBe(500);
-      expect(await quota.reserve('ada', WINDOW, 5, 500)).toBeNull();
+      expect(await reserve('ada', WINDOW, 300, 500)).toBe(300);
+      expect(await reserve('ada', WINDOW, 200, 500)).toBe(500);
+      expect(await reserve('ada', WINDOW, 5, 500)).toBeNull();
       expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 500 });
     });
 
     it('refuses a cost above the limit even in a fresh window', async () => {
-      expect(await quota.reserve('ada', WINDOW, 501, 500)).toBeNull();
+      expect(await reserve('ada', WINDOW, 501, 500)).toBeNull();
       expect(await raw(`ada:${WINDOW.startMs}`)).toBeNull();
     });
 
     it('keeps users and windows apart', async () => {
-      expect(await quota.reserve('ada', WINDOW, 500, 500)).toBe(500);
-      expect(await quota.reserve('bob', WINDOW, 500, 500)).toBe(500);
-      expect(await quota.reserve('ada', NEXT, 500, 500)).toBe(500);
+      expect(await reserve('ada', WINDOW, 500, 500)).toBe(500);
+      expect(await reserve('bob', WINDOW, 500, 500)).toBe(500);
+      expect(await reserve('ada', NEXT, 500, 500)).toBe(500);
     });
 
     it('never lets concurrent reservations pass the limit together', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 12 }, () => quota.reserve('ada', WINDOW, 100, 500)),
-      );
+      const results = await Promise.all(Array.from({ length: 12 }, () => reserve('ada', WINDOW, 100, 500)));
       expect(results.filter((r) => r !== null)).toHaveLength(5);
       expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 500 });
     });
 
     it('adjusts a window by a refund or an extra charge and returns its units', async () => {
-      await quota.reserve('ada', WINDOW, 105, 500);
+      await reserve('ada', WINDOW, 105, 500);
       expect(await quota.adjust('ada', WINDOW, -60)).toBe(45);
       expect(await quota.adjust('ada', WINDOW, 10)).toBe(55);
       expect(await raw(`ada:${WINDOW.startMs}`)).toMatchObject({ units: 55 });
