@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OAuth2Client } from 'google-auth-library';
 import { batchRequestBody, parseBatchAnswer, type BatchAnswerPart } from './batch-multipart';
+import { headerOf } from '../upstream/google-errors';
 import type { CallSignals } from './gmail-call';
 
 // Gmail's HTTP batch endpoint (`POST /batch/gmail/v1`) for the gets of one request: googleapis has no batch
@@ -125,7 +126,8 @@ export class GmailBatch {
           signal,
         }),
       );
-      answers = parseBatchAnswer(headerOf(response.headers, 'content-type'), String(response.data));
+      const contentType = headerOf(response.headers, 'content-type');
+      answers = parseBatchAnswer(typeof contentType === 'string' ? contentType : null, String(response.data));
     } catch (error) {
       const failure = batchFailure(error);
       for (const call of calls) call.reject(failure);
@@ -171,14 +173,4 @@ function batchFailure(error: unknown): unknown {
     return GmailBatchCallError.unusable(error.message);
   }
   return error;
-}
-
-/** A header of gaxios' answer: a fetch `Headers` (whichever fetch made it) or a plain object. */
-function headerOf(headers: unknown, name: string): string | null {
-  const found = headers as { get?: unknown } & Record<string, unknown>;
-  const value =
-    typeof found?.get === 'function'
-      ? (found.get as (n: string) => unknown).call(headers, name)
-      : found?.[name];
-  return typeof value === 'string' ? value : null;
 }

@@ -92,8 +92,8 @@ export function parseRetryAfter(value: unknown, now: number = Date.now()): numbe
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** Reads a header from a fetch `Headers` (node-fetch's or the global one) or a plain object. */
-function headerOf(headers: unknown, name: string): unknown {
+/** Reads a header of a gaxios answer: a fetch `Headers` (node-fetch's or the global one) or a plain object. */
+export function headerOf(headers: unknown, name: string): unknown {
   const found = record(headers);
   return typeof found?.get === 'function'
     ? (found.get as (n: string) => unknown).call(headers, name)
